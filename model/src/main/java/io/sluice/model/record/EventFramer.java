@@ -17,7 +17,10 @@ public final class EventFramer {
         /** An event of {@code length} bytes starts; {@code header} is its 19-byte common header. */
         void eventStart(byte[] header, long length);
 
-        /** The next bytes of the current event, from its first header byte to its last checksum byte. */
+        /**
+         * The next bytes of the current event, from its first header byte to its last checksum byte. The array is
+         * the caller's (or a fresh copy for the header) and is never changed afterwards, so it may be kept.
+         */
         void eventBytes(byte[] data, int offset, int length);
 
         /** The current event is complete. */
@@ -67,8 +70,9 @@ public final class EventFramer {
                     throw new TopicFormatException("event of " + eventLength + " bytes exceeds the limit of "
                             + maxEventLength);
                 }
-                sink.eventStart(header.clone(), eventLength);
-                sink.eventBytes(header, 0, EventHeader.SIZE);
+                byte[] copy = header.clone();
+                sink.eventStart(copy, eventLength);
+                sink.eventBytes(copy, 0, EventHeader.SIZE);
                 headerFill = 0;
                 remaining = eventLength - EventHeader.SIZE;
                 if (remaining == 0) {

@@ -1,0 +1,36 @@
+package io.sluice.facade;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Settings of the MySQL-protocol server.
+ *
+ * @param bindHost         address to listen on
+ * @param port             port to listen on (0 = any free port)
+ * @param serverId         the server_id Sluice reports as a source ({@code @@server_id})
+ * @param serverUuid       the server_uuid Sluice reports ({@code @@server_uuid}); must differ from every replica's
+ * @param serverVersion    the version string of the greeting and {@code VERSION()}
+ * @param topic            the binlog topic
+ * @param consumerConfig   Kafka consumer properties (bootstrap, security; read_committed is enforced)
+ * @param maxReplicas      connections beyond this many are refused with ER_CON_COUNT_ERROR
+ * @param sendBufferBytes  per-connection outbound buffer: above it the reader for that replica pauses
+ * @param maxEventBytes    events declaring more are taken for corruption (MySQL's own limit is 1 GiB)
+ */
+public record FacadeConfig(String bindHost, int port, long serverId, String serverUuid, String serverVersion,
+                           String topic, Map<String, Object> consumerConfig, int maxReplicas, int sendBufferBytes,
+                           long maxEventBytes) {
+    public FacadeConfig {
+        Objects.requireNonNull(bindHost, "bindHost");
+        Objects.requireNonNull(serverUuid, "serverUuid");
+        Objects.requireNonNull(topic, "topic");
+        consumerConfig = Map.copyOf(consumerConfig);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port);
+        }
+    }
+
+    /** How long a dump waits for the replica's buffer to drain before it checks again whether it was stopped. */
+    static final Duration WRITABILITY_WAIT = Duration.ofMillis(200);
+}

@@ -1,0 +1,86 @@
+package io.sluice.facade;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The MySQL-protocol server replicas and CDC tools connect to. Each connection gets its own handler; each dump
+ * its own thread and Kafka consumer (see {@link BinlogDump}).
+ */
+public final class FacadeServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FacadeServer.class);
+    /** Largest command packet accepted from a client (a COM_QUERY, a GTID set). */
+    static final int MAX_COMMAND = 16 * 1024 * 1024;
+
+    private final FacadeConfig config;
+    private final Credentials credentials;
+    private final ReplicaRegistry registry = new ReplicaRegistry();
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel serverChannel;
+
+    public FacadeServer(FacadeConfig config, Credentials credentials) {
+        this.config = config;
+        this.credentials = credentials;
+    }
+
+    /** Binds the port; returns once the server accepts connections. */
+    public synchronized void start() throws InterruptedException {
+        if (serverChannel != null) {
+            return;
+        }
+        TopicView view = new TopicView(config.consumerConfig(), config.topic());
+        QueryResponder responder = new QueryResponder(config, view::tail, view::checksum);
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.sendBufferBytes() / 2, config.sendBufferBytes()))
+                .childHandler(new FacadeServerInitializer(config, credentials, registry, responder));
+        serverChannel = b.bind(new InetSocketAddress(config.bindHost(), config.port())).sync().channel();
+        LOG.info("facade listening on {} as MySQL {} (server_id {}, server_uuid {})", serverChannel.localAddress(),
+                config.serverVersion(), config.serverId(), config.serverUuid());
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    public boolean isRunning() {
+        return serverChannel != null && serverChannel.isActive();
+    }
+
+    public ReplicaRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+            serverChannel = null;
+        }
+        if (workers != null) {
+            workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+            boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+            workers = null;
+            boss = null;
+        }
+    }
+}

@@ -1,0 +1,319 @@
+package io.sluice.facade;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.sluice.model.gtid.GtidSet;
+import io.sluice.model.gtid.UnsupportedGtidFormatException;
+import io.sluice.model.protocol.Auth;
+import io.sluice.model.protocol.Capabilities;
+import io.sluice.model.protocol.Handshake;
+import io.sluice.model.protocol.HandshakeResponse;
+import io.sluice.model.protocol.MysqlError;
+import io.sluice.model.protocol.MysqlException;
+import io.sluice.model.protocol.MysqlProtocolException;
+import io.sluice.model.protocol.PacketReader;
+import io.sluice.model.protocol.PacketWriter;
+import io.sluice.model.protocol.Packets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One client connection: greeting, authentication (caching_sha2_password fast path, mysql_native_password, a
+ * plugin switch for other clients), then commands: COM_QUERY, COM_PING, COM_INIT_DB, COM_QUIT,
+ * COM_REGISTER_SLAVE and COM_BINLOG_DUMP_GTID. See MySQL's {@code sql/auth/sql_authentication.cc},
+ * {@code sql/sql_parse.cc} (dispatch_command) and {@code sql/rpl_source.cc}.
+ */
+final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket> {
+    private static final Logger LOG = LoggerFactory.getLogger(FacadeServerHandler.class);
+    static final int SERVER_CAPABILITIES = Capabilities.LONG_PASSWORD | Capabilities.FOUND_ROWS
+            | Capabilities.LONG_FLAG | Capabilities.CONNECT_WITH_DB | Capabilities.NO_SCHEMA
+            | Capabilities.IGNORE_SPACE | Capabilities.PROTOCOL_41 | Capabilities.INTERACTIVE
+            | Capabilities.TRANSACTIONS | Capabilities.SECURE_CONNECTION | Capabilities.MULTI_RESULTS
+            | Capabilities.PS_MULTI_RESULTS | Capabilities.PLUGIN_AUTH | Capabilities.CONNECT_ATTRS
+            | Capabilities.PLUGIN_AUTH_LENENC_CLIENT_DATA | Capabilities.DEPRECATE_EOF;
+    private static final int UTF8MB4_GENERAL = 45;
+
+    private static final int COM_QUIT = 0x01;
+    private static final int COM_INIT_DB = 0x02;
+    private static final int COM_QUERY = 0x03;
+    private static final int COM_PING = 0x0e;
+    private static final int COM_BINLOG_DUMP = 0x12;
+    private static final int COM_REGISTER_SLAVE = 0x15;
+    private static final int COM_BINLOG_DUMP_GTID = 0x1e;
+
+    private enum State { AUTH, AUTH_SWITCH, COMMAND, DUMPING }
+
+    private final FacadeConfig config;
+    private final Credentials credentials;
+    private final ReplicaRegistry registry;
+    private final QueryResponder responder;
+    private final long connectionId;
+    private final byte[] nonce = Auth.nonce();
+    private State state = State.AUTH;
+    private Session session;
+    private PacketOut out;
+    private ReplicaRegistry.Entry entry;
+    private String pendingPassword;
+
+    FacadeServerHandler(FacadeConfig config, Credentials credentials, ReplicaRegistry registry,
+                        QueryResponder responder, long connectionId) {
+        this.config = config;
+        this.credentials = credentials;
+        this.registry = registry;
+        this.responder = responder;
+        this.connectionId = connectionId;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        String host = ctx.channel().remoteAddress() instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+        session = new Session(connectionId, host);
+        out = new PacketOut(ctx.channel());
+        if (registry.size() >= config.maxReplicas()) {
+            out.writeAndFlush(Packets.err(MysqlError.ER_CON_COUNT_ERROR));
+            ctx.close();
+            return;
+        }
+        entry = registry.add(connectionId, host);
+        Handshake greeting = new Handshake(config.serverVersion(), connectionId, nonce, SERVER_CAPABILITIES,
+                UTF8MB4_GENERAL, Packets.STATUS_AUTOCOMMIT, Auth.CACHING_SHA2);
+        out.writeAndFlush(greeting.encode());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (entry != null) {
+            BinlogDump dump = entry.dump;
+            if (dump != null) {
+                dump.stop(null);
+            }
+            registry.remove(connectionId);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        BinlogDump dump = entry == null ? null : entry.dump;
+        if (dump != null && ctx.channel().isWritable()) {
+            dump.writable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, MysqlPacket packet) {
+        try {
+            switch (state) {
+                case AUTH -> authenticate(ctx, packet);
+                case AUTH_SWITCH -> authSwitchResponse(ctx, packet);
+                case COMMAND -> command(ctx, packet);
+                case DUMPING -> {
+                    // a replica sends nothing during a dump (semi-sync acks are not offered); ignore
+                }
+            }
+        } catch (MysqlProtocolException e) {
+            LOG.debug("connection {} from {}: malformed packet: {}", connectionId, session.remoteHost, e.getMessage());
+            out.sequence(packet.sequenceId() + 1);
+            out.writeAndFlush(Packets.err(MysqlError.ER_MALFORMED_PACKET));
+            ctx.close();
+        }
+    }
+
+    private void authenticate(ChannelHandlerContext ctx, MysqlPacket packet) {
+        byte[] payload = packet.payload();
+        out.sequence(packet.sequenceId() + 1);
+        if (HandshakeResponse.isSslRequest(payload)) {
+            out.writeAndFlush(Packets.err(MysqlError.ER_HANDSHAKE_ERROR));
+            ctx.close();
+            return;
+        }
+        HandshakeResponse hello = HandshakeResponse.parse(payload);
+        session.user = hello.user();
+        session.capabilities = hello.capabilities() & SERVER_CAPABILITIES;
+        entry.user = hello.user();
+        Optional<String> password = credentials.password(hello.user());
+        if (password.isEmpty()) {
+            denied(ctx, hello.authResponse().length > 0);
+            return;
+        }
+        String plugin = hello.authPlugin();
+        byte[] response = hello.authResponse();
+        if (Auth.NATIVE.equals(plugin)) {
+            finish(ctx, Auth.verifyNative(response, nonce, hash(password.get(), true)), response.length > 0, false);
+        } else if (Auth.CACHING_SHA2.equals(plugin)) {
+            finish(ctx, Auth.verifySha2(response, nonce, hash(password.get(), false)), response.length > 0, true);
+        } else {
+            // an unknown or missing plugin: switch the client to caching_sha2_password with the same nonce
+            pendingPassword = password.get();
+            state = State.AUTH_SWITCH;
+            out.writeAndFlush(new PacketWriter(64).u8(Packets.EOF).nulString(Auth.CACHING_SHA2).bytes(nonce).u8(0)
+                    .toByteArray());
+        }
+    }
+
+    private void authSwitchResponse(ChannelHandlerContext ctx, MysqlPacket packet) {
+        out.sequence(packet.sequenceId() + 1);
+        byte[] response = packet.payload();
+        String password = pendingPassword;
+        pendingPassword = null;
+        finish(ctx, Auth.verifySha2(response, nonce, hash(password, false)), response.length > 0, true);
+    }
+
+    private static byte[] hash(String password, boolean nativeHash) {
+        if (password.isEmpty()) {
+            return new byte[0];
+        }
+        return nativeHash ? Auth.nativeHash(password) : Auth.sha2Hash(password);
+    }
+
+    private void finish(ChannelHandlerContext ctx, boolean ok, boolean usedPassword, boolean sha2) {
+        if (!ok) {
+            denied(ctx, usedPassword);
+            return;
+        }
+        if (sha2 && usedPassword) {
+            out.write(new byte[] {0x01, Auth.FAST_AUTH_SUCCESS});
+        }
+        out.writeAndFlush(Packets.ok(0, 0, Packets.STATUS_AUTOCOMMIT, 0));
+        state = State.COMMAND;
+        LOG.debug("connection {}: {}@{} authenticated", connectionId, session.user, session.remoteHost);
+    }
+
+    private void denied(ChannelHandlerContext ctx, boolean usedPassword) {
+        LOG.info("connection {}: access denied for '{}'@'{}'", connectionId, session.user, session.remoteHost);
+        out.writeAndFlush(Packets.err(MysqlError.ER_ACCESS_DENIED_ERROR, session.user, session.remoteHost,
+                usedPassword ? "YES" : "NO"));
+        ctx.close();
+    }
+
+    private void command(ChannelHandlerContext ctx, MysqlPacket packet) {
+        byte[] payload = packet.payload();
+        out.sequence(packet.sequenceId() + 1);
+        if (packet.sequenceId() != 0) {
+            out.writeAndFlush(Packets.err(MysqlError.ER_NET_PACKETS_OUT_OF_ORDER));
+            ctx.close();
+            return;
+        }
+        if (payload.length == 0) {
+            throw new MysqlProtocolException("empty command packet");
+        }
+        int command = payload[0] & 0xff;
+        switch (command) {
+            case COM_QUIT -> ctx.close();
+            case COM_PING, COM_INIT_DB -> ok();
+            case COM_QUERY -> query(new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8));
+            case COM_REGISTER_SLAVE -> registerReplica(payload);
+            case COM_BINLOG_DUMP_GTID -> dumpGtid(ctx, payload);
+            case COM_BINLOG_DUMP -> error(new MysqlException(MysqlError.ER_MASTER_FATAL_ERROR_READING_BINLOG,
+                    "Sluice serves replicas with GTID auto-positioning (SOURCE_AUTO_POSITION=1); "
+                            + "COM_BINLOG_DUMP by file and position is not supported yet"));
+            default -> error(MysqlError.ER_UNKNOWN_COM_ERROR.exception());
+        }
+    }
+
+    private void ok() {
+        out.writeAndFlush(Packets.ok(0, 0, Packets.STATUS_AUTOCOMMIT, 0));
+    }
+
+    private void error(MysqlException e) {
+        out.writeAndFlush(Packets.err(e));
+    }
+
+    private void query(String sql) {
+        try {
+            QueryResponder.Answer answer = responder.answer(session, sql);
+            if (answer.resultSet() == null) {
+                ok();
+                return;
+            }
+            boolean deprecateEof = (session.capabilities & Capabilities.DEPRECATE_EOF) != 0;
+            List<byte[]> packets = answer.resultSet().encode(deprecateEof, Packets.STATUS_AUTOCOMMIT);
+            for (byte[] p : packets) {
+                out.write(p);
+            }
+            out.flush();
+        } catch (MysqlException e) {
+            error(e);
+        } catch (RuntimeException e) {
+            LOG.warn("connection {}: query failed: {}", connectionId, e.toString());
+            error(MysqlError.ER_UNKNOWN_ERROR.exception("Sluice could not answer: " + e.getMessage()));
+        }
+    }
+
+    /** COM_REGISTER_SLAVE: u32 server_id, host, user, password (u8-length strings), u16 port, u32 rank, u32 id. */
+    private void registerReplica(byte[] payload) {
+        PacketReader r = new PacketReader(payload);
+        r.u8();
+        long serverId = r.u32();
+        String host = new String(r.bytes(r.u8()), StandardCharsets.UTF_8);
+        r.skip(r.u8());
+        r.skip(r.u8());
+        int port = r.u16();
+        entry.serverId = serverId;
+        entry.reportHost = host;
+        entry.reportPort = port;
+        entry.uuid = session.replicaUuid();
+        ok();
+    }
+
+    /**
+     * COM_BINLOG_DUMP_GTID: u16 flags, u32 server_id, u32 name length, name, u64 position, u32 data size, GTID
+     * set (binary form).
+     */
+    private void dumpGtid(ChannelHandlerContext ctx, byte[] payload) {
+        PacketReader r = new PacketReader(payload);
+        r.u8();
+        int flags = r.u16();
+        long serverId = r.u32();
+        int nameLength = (int) r.u32();
+        if (nameLength > 512) {
+            throw new MysqlProtocolException("binlog name of " + nameLength + " bytes");
+        }
+        r.skip(nameLength);
+        r.u64();
+        GtidSet set;
+        try {
+            long size = r.u32();
+            if (size > r.remaining()) {
+                throw new MysqlProtocolException("GTID set of " + size + " bytes, " + r.remaining() + " sent");
+            }
+            byte[] data = r.bytes((int) size);
+            set = GtidSet.decode(data, 0, data.length);
+        } catch (UnsupportedGtidFormatException e) {
+            error(new MysqlException(MysqlError.ER_MASTER_FATAL_ERROR_READING_BINLOG,
+                    "Sluice does not support tagged GTID sets (MySQL 8.3+) yet: " + e.getMessage()));
+            ctx.close();
+            return;
+        } catch (IllegalArgumentException e) {
+            throw new MysqlProtocolException("malformed GTID set in COM_BINLOG_DUMP_GTID: " + e.getMessage(), e);
+        }
+        entry.serverId = serverId;
+        entry.requested = set.toString();
+        if (entry.uuid == null) {
+            entry.uuid = session.replicaUuid();
+        }
+        state = State.DUMPING;
+        BinlogDump dump = new BinlogDump(config, ctx.channel(), out, entry, session, set, flags, serverId);
+        registry.startDump(entry, dump);
+        dump.start();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException
+                || cause instanceof DecoderException && cause.getCause() instanceof TooLongFrameException) {
+            out.writeAndFlush(Packets.err(MysqlError.ER_NET_PACKET_TOO_LARGE));
+        } else {
+            LOG.debug("connection {}: {}", connectionId, cause.toString());
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,31 @@
+package io.sluice.facade;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The pipeline of one connection: packet framing, then the connection's handler. */
+final class FacadeServerInitializer extends ChannelInitializer<SocketChannel> {
+    private final FacadeConfig config;
+    private final Credentials credentials;
+    private final ReplicaRegistry registry;
+    private final QueryResponder responder;
+    private final AtomicLong connectionIds = new AtomicLong();
+
+    FacadeServerInitializer(FacadeConfig config, Credentials credentials, ReplicaRegistry registry,
+                            QueryResponder responder) {
+        this.config = config;
+        this.credentials = credentials;
+        this.registry = registry;
+        this.responder = responder;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ch.pipeline()
+                .addLast("frames", new MysqlPacketDecoder(FacadeServer.MAX_COMMAND))
+                .addLast("handler", new FacadeServerHandler(config, credentials, registry, responder,
+                        connectionIds.incrementAndGet()));
+    }
+}

@@ -1,0 +1,318 @@
+package io.sluice.facade;
+
+import io.sluice.kafka.binlog.TopicTail;
+import io.sluice.model.protocol.MysqlError;
+import io.sluice.model.protocol.MysqlException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Answers the statements replicas and tools send a source before they dump: {@code SET} of user and session
+ * variables (several assignments at once), {@code SELECT} of system variables, user variables and a few functions,
+ * {@code SHOW VARIABLES}, {@code SHOW MASTER STATUS} / {@code SHOW BINARY LOG STATUS}. Anything else gets a clear
+ * ERR that names the statement, and the connection stays open.
+ */
+final class QueryResponder {
+    /** A statement's answer: a result set, or {@code null} for a plain OK. */
+    record Answer(ResultSet resultSet) {
+        static final Answer OK = new Answer(null);
+    }
+
+    private static final Pattern SYSVAR = Pattern.compile("@@(?:(global|session|local)\\.)?([a-z_0-9]+)",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern USERVAR = Pattern.compile("@([a-z_0-9.$]+|`[^`]+`)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FUNCTION = Pattern.compile("([a-z_]+)\\s*\\(\\s*\\)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SHOW_VARIABLES = Pattern.compile(
+            "show\\s+(?:(global|session|local)\\s+)?variables(?:\\s+like\\s+'([^']*)')?", Pattern.CASE_INSENSITIVE);
+
+    private final FacadeConfig config;
+    private final Supplier<TopicTail> tail;
+    private final Supplier<String> checksum;
+
+    QueryResponder(FacadeConfig config, Supplier<TopicTail> tail, Supplier<String> checksum) {
+        this.config = config;
+        this.tail = tail;
+        this.checksum = checksum;
+    }
+
+    Answer answer(Session session, String sql) {
+        String s = strip(sql);
+        String lower = s.toLowerCase(Locale.ROOT);
+        if (lower.isEmpty()) {
+            throw MysqlError.ER_PARSE_ERROR.exception("Query was empty");
+        }
+        if (lower.startsWith("set ")) {
+            set(session, s.substring(4));
+            return Answer.OK;
+        }
+        if (lower.startsWith("select ")) {
+            return new Answer(select(session, s.substring(7)));
+        }
+        Matcher m = SHOW_VARIABLES.matcher(s);
+        if (m.matches()) {
+            return new Answer(showVariables(m.group(2)));
+        }
+        if (lower.matches("show\\s+(master|binary\\s+log)\\s+status")) {
+            return new Answer(masterStatus());
+        }
+        if (lower.equals("commit") || lower.equals("rollback") || lower.startsWith("use ")) {
+            return Answer.OK;
+        }
+        throw new MysqlException(MysqlError.ER_NOT_SUPPORTED_YET,
+                "Sluice does not support the statement '" + abbreviate(s) + "'");
+    }
+
+    /** Removes comments, a trailing ';' and surrounding white space. */
+    static String strip(String sql) {
+        String s = sql.replaceAll("(?s)/\\*.*?\\*/", " ").trim();
+        while (s.endsWith(";")) {
+            s = s.substring(0, s.length() - 1).trim();
+        }
+        return s;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+
+    private void set(Session session, String assignments) {
+        for (String part : splitTopLevel(assignments)) {
+            String a = part.trim();
+            String lower = a.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("names ") || lower.startsWith("character set ") || lower.startsWith("charset ")) {
+                continue;
+            }
+            int eq = a.indexOf('=');
+            if (eq < 0) {
+                throw MysqlError.ER_PARSE_ERROR.exception("You have an error in your SQL syntax near '"
+                        + abbreviate(a) + "'");
+            }
+            String target = a.substring(0, eq).trim();
+            if (target.endsWith(":")) {
+                target = target.substring(0, target.length() - 1).trim();
+            }
+            String value = evaluate(session, a.substring(eq + 1).trim());
+            if (target.startsWith("@") && !target.startsWith("@@")) {
+                session.setVariable(unquote(target.substring(1)), value);
+            }
+            // session system variables (autocommit, sql_mode, time_zone, …) are accepted and have no effect
+        }
+    }
+
+    private ResultSet select(Session session, String items) {
+        String body = items;
+        int from = indexOfTopLevelWord(body, "from");
+        if (from >= 0) {
+            throw new MysqlException(MysqlError.ER_NOT_SUPPORTED_YET,
+                    "Sluice does not support the statement 'SELECT " + abbreviate(items) + "'");
+        }
+        List<ResultSet.Column> columns = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        for (String part : splitTopLevel(body)) {
+            String item = part.trim();
+            String name = item;
+            Matcher alias = Pattern.compile("(?is)(.+?)\\s+(?:as\\s+)?(`[^`]+`|'[^']*'|\"[^\"]*\"|[a-z_][a-z_0-9]*)$")
+                    .matcher(item);
+            String expr = item;
+            if (alias.matches() && !item.endsWith(")")) {
+                expr = alias.group(1).trim();
+                name = unquote(alias.group(2));
+            }
+            String value = evaluate(session, expr);
+            columns.add(isNumber(value) ? ResultSet.Column.number(name) : ResultSet.Column.text(name));
+            values.add(value);
+        }
+        return ResultSet.single(columns, values.toArray(new String[0]));
+    }
+
+    private static boolean isNumber(String v) {
+        return v != null && v.matches("-?\\d{1,18}");
+    }
+
+    /** The value of a simple expression: literal, variable or one of a few functions. */
+    String evaluate(Session session, String expr) {
+        String e = expr.trim();
+        if (e.length() >= 2 && (e.startsWith("'") && e.endsWith("'") || e.startsWith("\"") && e.endsWith("\""))) {
+            return e.substring(1, e.length() - 1).replace("''", "'");
+        }
+        if (e.equalsIgnoreCase("null")) {
+            return null;
+        }
+        if (e.matches("-?\\d+(\\.\\d+)?")) {
+            return e;
+        }
+        Matcher sys = SYSVAR.matcher(e);
+        if (sys.matches()) {
+            return systemVariable(sys.group(2).toLowerCase(Locale.ROOT));
+        }
+        Matcher user = USERVAR.matcher(e);
+        if (user.matches()) {
+            return session.variable(unquote(user.group(1)));
+        }
+        Matcher fn = FUNCTION.matcher(e);
+        if (fn.matches()) {
+            return function(session, fn.group(1).toLowerCase(Locale.ROOT));
+        }
+        if (e.matches("(?i)[a-z_]+")) {
+            return e; // bare words such as ON/OFF in SET autocommit=ON
+        }
+        throw new MysqlException(MysqlError.ER_NOT_SUPPORTED_YET,
+                "Sluice does not support the expression '" + abbreviate(e) + "'");
+    }
+
+    private String function(Session session, String name) {
+        return switch (name) {
+            case "unix_timestamp" -> Long.toString(System.currentTimeMillis() / 1000);
+            case "version" -> config.serverVersion();
+            case "database", "schema" -> null;
+            case "user", "current_user", "session_user", "system_user" -> session.user + "@" + session.remoteHost;
+            case "connection_id" -> Long.toString(session.connectionId);
+            case "uuid" -> java.util.UUID.randomUUID().toString();
+            default -> throw new MysqlException(MysqlError.ER_NOT_SUPPORTED_YET,
+                    "Sluice does not support the function '" + name + "()'");
+        };
+    }
+
+    /** The system variables Sluice answers; semi-sync ones are deliberately absent (1193 declines semi-sync). */
+    Map<String, String> systemVariables() {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("server_id", Long.toString(config.serverId()));
+        v.put("server_uuid", config.serverUuid());
+        v.put("gtid_mode", "ON");
+        v.put("enforce_gtid_consistency", "ON");
+        v.put("binlog_checksum", checksum.get());
+        v.put("binlog_format", "ROW");
+        v.put("binlog_row_image", "FULL");
+        v.put("log_bin", "1");
+        v.put("version", config.serverVersion());
+        v.put("version_comment", "Sluice binlog server");
+        v.put("port", Integer.toString(config.port()));
+        v.put("max_allowed_packet", "1073741824");
+        v.put("character_set_server", "utf8mb4");
+        v.put("collation_server", "utf8mb4_0900_ai_ci");
+        v.put("lower_case_table_names", "0");
+        v.put("time_zone", "SYSTEM");
+        v.put("system_time_zone", "UTC");
+        v.put("sql_mode", "");
+        v.put("autocommit", "1");
+        v.put("transaction_isolation", "REPEATABLE-READ");
+        v.put("wait_timeout", "28800");
+        v.put("net_write_timeout", "60");
+        v.put("interactive_timeout", "28800");
+        return v;
+    }
+
+    private String systemVariable(String name) {
+        switch (name) {
+            case "gtid_executed":
+                return tail.get().executed().toMysqlString();
+            case "gtid_purged":
+                return "";
+            default:
+                break;
+        }
+        Map<String, String> vars = systemVariables();
+        if (!vars.containsKey(name)) {
+            throw MysqlError.ER_UNKNOWN_SYSTEM_VARIABLE.exception(name);
+        }
+        return vars.get(name);
+    }
+
+    private ResultSet showVariables(String like) {
+        List<List<String>> rows = new ArrayList<>();
+        Map<String, String> vars = systemVariables();
+        vars.put("log_bin", "ON");
+        vars.put("gtid_executed", tail.get().executed().toMysqlString());
+        vars.put("gtid_purged", "");
+        Pattern p = like == null ? null : likePattern(like);
+        vars.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
+            if (p == null || p.matcher(entry.getKey()).matches()) {
+                rows.add(List.of(entry.getKey(), entry.getValue()));
+            }
+        });
+        return new ResultSet(List.of(ResultSet.Column.text("Variable_name"), ResultSet.Column.text("Value")), rows);
+    }
+
+    private ResultSet masterStatus() {
+        TopicTail t = tail.get();
+        List<List<String>> rows = new ArrayList<>();
+        if (!t.empty()) {
+            rows.add(List.of(t.file(), Long.toString(t.position()), "", "", t.executed().toMysqlString()));
+        }
+        return new ResultSet(List.of(ResultSet.Column.text("File"), ResultSet.Column.number("Position"),
+                ResultSet.Column.text("Binlog_Do_DB"), ResultSet.Column.text("Binlog_Ignore_DB"),
+                ResultSet.Column.text("Executed_Gtid_Set")), rows);
+    }
+
+    /** SQL LIKE (case-insensitive, % and _, backslash escapes) as a regex. */
+    static Pattern likePattern(String like) {
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < like.length(); i++) {
+            char c = like.charAt(i);
+            if (c == '\\' && i + 1 < like.length()) {
+                re.append(Pattern.quote(String.valueOf(like.charAt(++i))));
+            } else if (c == '%') {
+                re.append(".*");
+            } else if (c == '_') {
+                re.append('.');
+            } else {
+                re.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE);
+    }
+
+    private static String unquote(String s) {
+        if (s.length() >= 2 && (s.startsWith("`") && s.endsWith("`") || s.startsWith("'") && s.endsWith("'")
+                || s.startsWith("\"") && s.endsWith("\""))) {
+            return s.substring(1, s.length() - 1);
+        }
+        return s;
+    }
+
+    /** Splits at commas outside quotes and parentheses. */
+    static List<String> splitTopLevel(String s) {
+        List<String> parts = new ArrayList<>();
+        int depth = 0;
+        char quote = 0;
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"' || c == '`') {
+                quote = c;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                parts.add(s.substring(start, i));
+                start = i + 1;
+            }
+        }
+        parts.add(s.substring(start));
+        return parts;
+    }
+
+    private static int indexOfTopLevelWord(String s, String word) {
+        Matcher m = Pattern.compile("(?i)\\b" + word + "\\b").matcher(s);
+        while (m.find()) {
+            String before = s.substring(0, m.start());
+            long quotes = before.chars().filter(ch -> ch == '\'').count();
+            if (quotes % 2 == 0) {
+                return m.start();
+            }
+        }
+        return -1;
+    }
+}

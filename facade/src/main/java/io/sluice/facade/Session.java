@@ -1,0 +1,55 @@
+package io.sluice.facade;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** What one client connection has said about itself. Confined to the connection's event loop thread. */
+final class Session {
+    final long connectionId;
+    final String remoteHost;
+    String user;
+    int capabilities;
+    final Map<String, String> userVariables = new HashMap<>();
+
+    Session(long connectionId, String remoteHost) {
+        this.connectionId = connectionId;
+        this.remoteHost = remoteHost;
+    }
+
+    String variable(String name) {
+        return userVariables.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    void setVariable(String name, String value) {
+        userVariables.put(name.toLowerCase(Locale.ROOT), value);
+    }
+
+    /** The checksum the replica agreed to: {@code @source_binlog_checksum} or {@code @master_binlog_checksum}. */
+    String agreedChecksum() {
+        String v = variable("source_binlog_checksum");
+        return v != null ? v : variable("master_binlog_checksum");
+    }
+
+    /** The heartbeat period asked for, in nanoseconds; -1 when the replica did not say. */
+    long heartbeatPeriodNanos() {
+        String v = variable("source_heartbeat_period");
+        if (v == null) {
+            v = variable("master_heartbeat_period");
+        }
+        if (v == null) {
+            return -1;
+        }
+        try {
+            return (long) Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The replica's UUID from {@code SET @replica_uuid} / {@code @slave_uuid}. */
+    String replicaUuid() {
+        String v = variable("replica_uuid");
+        return v != null ? v : variable("slave_uuid");
+    }
+}
