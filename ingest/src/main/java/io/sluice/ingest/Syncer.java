@@ -72,8 +72,10 @@ public final class Syncer implements AutoCloseable {
         if (c != null) {
             c.close();
         }
+        synchronized (lock) {
+            lock.notifyAll();
+        }
         if (t != null) {
-            t.interrupt();
             try {
                 t.join(Duration.ofSeconds(30).toMillis());
             } catch (InterruptedException e) {
@@ -129,11 +131,17 @@ public final class Syncer implements AutoCloseable {
         return t instanceof MysqlException e ? where + ": " + e : where + ": " + t;
     }
 
+    /** Waits for the backoff, or less when {@link #close} is called (no interrupt: it would break Kafka clients). */
     private void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        synchronized (lock) {
+            if (stopping) {
+                return;
+            }
+            try {
+                lock.wait(d.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

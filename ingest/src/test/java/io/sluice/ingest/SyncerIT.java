@@ -1,0 +1,177 @@
+package io.sluice.ingest;
+
+import io.sluice.kafka.KafkaClientDefaults;
+import io.sluice.kafka.TopicManager;
+import io.sluice.kafka.TopicSpec;
+import io.sluice.kafka.binlog.Records;
+import io.sluice.model.binlog.BinlogEvents;
+import io.sluice.model.binlog.Checksums;
+import io.sluice.model.binlog.EventType;
+import io.sluice.model.gtid.Gtid;
+import io.sluice.model.gtid.GtidSet;
+import io.sluice.model.record.EventFramer;
+import io.sluice.model.record.RecordKind;
+import io.sluice.model.record.RecordMeta;
+import io.sluice.testkit.KafkaCluster;
+import io.sluice.testkit.MysqlServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The syncer against a real MySQL 8.0.31 source and a real Kafka broker. */
+class SyncerIT {
+    private static final String TOPIC = "sluice.binlog.syncer-it";
+    private static MysqlServer source;
+    private static KafkaCluster kafka;
+
+    @BeforeAll
+    static void start() {
+        source = MysqlServer.start(11);
+        source.createUser("repl", "repl-pass", "caching_sha2_password");
+        kafka = KafkaCluster.start(1);
+        try (Admin admin = kafka.admin()) {
+            TopicManager.createOrVerify(admin, TopicSpec.embedded(TOPIC));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (source != null) {
+            source.close();
+        }
+    }
+
+    private SyncerConfig config(int maxRecordBytes) {
+        TopicSpec spec = TopicSpec.embedded(TOPIC);
+        return new SyncerConfig(source.host(), source.port(), "repl", "repl-pass", 1001, TOPIC, maxRecordBytes,
+                4 * 1024 * 1024, Duration.ofMillis(100), Duration.ofSeconds(2),
+                KafkaClientDefaults.transactionalProducer(kafka.bootstrapServers(), "sluice-syncer-" + TOPIC, spec,
+                        Map.of()),
+                KafkaClientDefaults.consumer(kafka.bootstrapServers(), Map.of()));
+    }
+
+    @Test
+    void copiesTransactionsByteExactAndResumesWithoutGapOrDuplicate() throws Exception {
+        source.execute("CREATE DATABASE app", "CREATE TABLE app.t (id INT PRIMARY KEY, v VARCHAR(100), b LONGBLOB)");
+        for (int i = 0; i < 200; i++) {
+            source.execute("INSERT INTO app.t (id, v) VALUES (" + i + ", 'row " + i + "')");
+        }
+        try (Syncer syncer = new Syncer(config(256 * 1024), null)) {
+            syncer.start();
+            awaitTopicHas(syncer, source.gtidExecuted());
+            assertThat(syncer.state()).isEqualTo(SyncerState.RUNNING);
+        }
+        // while the syncer is down: a large transaction (split into parts) and an event above 16 MiB
+        source.execute("UPDATE app.t SET v = REPEAT('x', 100)");
+        source.execute("INSERT INTO app.t (id, v, b) VALUES (1000, 'big', REPEAT('b', 20 * 1024 * 1024))");
+        try (Syncer syncer = new Syncer(config(256 * 1024), null)) {
+            syncer.start();
+            awaitTopicHas(syncer, source.gtidExecuted());
+            source.execute("DELETE FROM app.t WHERE id < 50");
+            awaitTopicHas(syncer, source.gtidExecuted());
+            assertThat(syncer.status().transactions()).isGreaterThanOrEqualTo(3);
+        }
+
+        TopicContent content = readTopic();
+        assertThat(content.duplicates).isEmpty();
+        assertThat(GtidSet.parse(source.gtidExecuted()).subtract(content.gtids)).isEqualTo(GtidSet.EMPTY);
+        assertThat(content.splitTransactions).isGreaterThanOrEqualTo(1);
+        assertThat(content.largestEvent).isGreaterThan(20L * 1024 * 1024);
+        assertThat(content.badChecksums).isZero();
+        assertThat(content.controlTypes).contains(EventType.FORMAT_DESCRIPTION, EventType.PREVIOUS_GTIDS);
+    }
+
+    @Test
+    void wrongPasswordIsAFatalErrorWithMysqlCode() {
+        SyncerConfig good = config(1024 * 1024);
+        SyncerConfig bad = new SyncerConfig(good.host(), good.port(), "repl", "wrong", good.serverId(), TOPIC,
+                good.maxRecordBytes(), good.groupCommitBytes(), good.groupCommitDelay(), good.heartbeatPeriod(),
+                good.producerConfig(), good.consumerConfig());
+        try (Syncer syncer = new Syncer(bad, null)) {
+            syncer.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> syncer.state() == SyncerState.ERROR);
+            assertThat(syncer.status().lastErrorCode()).isEqualTo(1045);
+            assertThat(syncer.status().lastError()).contains("Access denied").doesNotContain("wrong");
+            assertThat(syncer.status().toString()).doesNotContain("wrong");
+        }
+    }
+
+    private static void awaitTopicHas(Syncer syncer, String gtids) {
+        GtidSet expected = GtidSet.parse(gtids);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            assertThat(syncer.state()).isNotEqualTo(SyncerState.ERROR);
+            assertThat(GtidSet.parse(syncer.status().executedGtidSet()).containsAll(expected))
+                    .as("topic has %s (status %s)", expected, syncer.status()).isTrue();
+        });
+    }
+
+    /** What the topic holds, checked event by event. */
+    static final class TopicContent {
+        GtidSet gtids = GtidSet.EMPTY;
+        final List<Gtid> duplicates = new ArrayList<>();
+        int splitTransactions;
+        long largestEvent;
+        int badChecksums;
+        final Set<Integer> controlTypes = new HashSet<>();
+    }
+
+    private TopicContent readTopic() {
+        TopicContent content = new TopicContent();
+        TopicPartition tp = new TopicPartition(TOPIC, 0);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                KafkaClientDefaults.consumer(kafka.bootstrapServers(), Map.of()), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            ByteArrayOutputStream transaction = new ByteArrayOutputStream();
+            while (consumer.position(tp) < end) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    RecordMeta meta = Records.meta(r);
+                    if (meta.kind() == RecordKind.CONTROL) {
+                        content.controlTypes.add(BinlogEvents.type(r.value(), 0));
+                        continue;
+                    }
+                    transaction.writeBytes(r.value());
+                    if (!meta.endsUnit()) {
+                        continue;
+                    }
+                    if (meta.part() > 0) {
+                        content.splitTransactions++;
+                    }
+                    for (byte[] event : EventFramer.split(transaction.toByteArray())) {
+                        content.largestEvent = Math.max(content.largestEvent, event.length);
+                        if (!Checksums.verify(event, 0, event.length)) {
+                            content.badChecksums++;
+                        }
+                    }
+                    transaction.reset();
+                    if (content.gtids.contains(meta.gtid())) {
+                        content.duplicates.add(meta.gtid());
+                    }
+                    content.gtids = content.gtids.with(meta.gtid());
+                }
+            }
+        }
+        return content;
+    }
+}
