@@ -53,7 +53,7 @@ final class BinlogDump implements Runnable {
     private final long heartbeatNanos;
     private volatile boolean stopped;
     private volatile String stopReason;
-    private volatile Thread thread;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     private String file;
     private long position;
@@ -83,7 +83,6 @@ final class BinlogDump implements Runnable {
     void start() {
         Thread t = new Thread(this, "sluice-dump-" + entry.connectionId);
         t.setDaemon(true);
-        thread = t;
         t.start();
     }
 
@@ -91,10 +90,11 @@ final class BinlogDump implements Runnable {
     void stop(String reason) {
         stopReason = reason;
         stopped = true;
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
         }
+        writable();
     }
 
     @Override
@@ -105,13 +105,16 @@ final class BinlogDump implements Runnable {
         props.remove("group.id");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
+            this.consumer = consumer;
+            if (stopped) {
+                return;
+            }
             BinlogTopicReader reader = new BinlogTopicReader(consumer, config.topic(), Duration.ofSeconds(60));
             stream(consumer, reader);
         } catch (MysqlException e) {
             LOG.info("dump of replica {} (server_id {}) refused: {}", entry.host, entry.serverId, e.getMessage());
             fail(e);
-        } catch (org.apache.kafka.common.errors.InterruptException e) {
-            Thread.interrupted();
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
             endQuietly();
         } catch (RuntimeException e) {
             if (stopped) {
@@ -122,6 +125,7 @@ final class BinlogDump implements Runnable {
                         "Sluice could not read the binlog topic: " + e.getMessage()));
             }
         } finally {
+            consumer = null;
             entry.dump = null;
         }
     }
