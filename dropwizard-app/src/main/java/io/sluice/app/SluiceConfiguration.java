@@ -1,0 +1,151 @@
+package io.sluice.app;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.logging.common.DefaultLoggingFactory;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sluice's YAML configuration. Every key has a default, so Sluice starts with no file at all: embedded Kafka under
+ * {@code ./data}, REST on 8080, admin on 8081, facade on 3307. See {@code docs/configuration.md}.
+ */
+public class SluiceConfiguration extends Configuration {
+    /** Kafka's own classes log at WARN unless the configuration says otherwise: the broker is chatty at INFO. */
+    public SluiceConfiguration() {
+        if (getLoggingFactory() instanceof DefaultLoggingFactory logging) {
+            Map<String, JsonNode> loggers = new LinkedHashMap<>();
+            for (String name : List.of("org.apache.kafka", "kafka", "state.change.logger", "org.apache.zookeeper")) {
+                loggers.put(name, TextNode.valueOf("WARN"));
+            }
+            logging.setLoggers(loggers);
+        }
+    }
+
+    /** Where the embedded Kafka broker keeps its data. */
+    @NotBlank
+    @JsonProperty
+    public String dataDir = "./data";
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    public KafkaSettings kafka = new KafkaSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    public FacadeSettings facade = new FacadeSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    public SyncerSettings syncer = new SyncerSettings();
+
+    /** Kafka: an existing cluster, or the embedded single node. */
+    public static class KafkaSettings {
+        /** Bootstrap servers of an existing cluster; empty = run an embedded single-node broker (not HA). */
+        @JsonProperty
+        public String bootstrapServers = "";
+        /** Port of the embedded broker's client listener. */
+        @Min(0)
+        @Max(65535)
+        @JsonProperty
+        public int embeddedPort = 9092;
+        /** The binlog topic (one partition). */
+        @NotBlank
+        @JsonProperty
+        public String topic = "sluice.binlog";
+        /** Replication factor when Sluice creates the topic on an existing cluster. */
+        @Min(1)
+        @JsonProperty
+        public int replicationFactor = 3;
+        /** min.insync.replicas when Sluice creates the topic on an existing cluster. */
+        @Min(1)
+        @JsonProperty
+        public int minInsyncReplicas = 2;
+        /** Extra client properties passed to every Kafka client (SASL, TLS, …). */
+        @NotNull
+        @JsonProperty
+        public Map<String, String> properties = new LinkedHashMap<>();
+    }
+
+    /** The MySQL-protocol server. */
+    public static class FacadeSettings {
+        @NotBlank
+        @JsonProperty
+        public String bindHost = "0.0.0.0";
+        @Min(0)
+        @Max(65535)
+        @JsonProperty
+        public int port = 3307;
+        /** The server_id Sluice shows replicas; 0 = derived from the topic name. */
+        @Min(0)
+        @Max(4294967295L)
+        @JsonProperty
+        public long serverId = 0;
+        /** The server_uuid Sluice shows replicas; empty = derived from the topic name (stable across restarts). */
+        @JsonProperty
+        public String serverUuid = "";
+        @NotBlank
+        @JsonProperty
+        public String serverVersion = "8.0.31-sluice";
+        /** Accounts replicas log in with; empty = the syncer's account on the source. */
+        @Valid
+        @NotNull
+        @JsonProperty
+        public List<FacadeUser> users = new ArrayList<>();
+        @Min(1)
+        @JsonProperty
+        public int maxConnections = 1000;
+        /** Per-replica outbound buffer; above it, that replica's reader pauses. */
+        @Min(65536)
+        @JsonProperty
+        public int sendBufferBytes = 4 * 1024 * 1024;
+    }
+
+    /** An account of the facade. */
+    public static class FacadeUser {
+        @NotBlank
+        @JsonProperty
+        public String user;
+        @NotNull
+        @JsonProperty
+        public String password;
+
+        @Override
+        public String toString() {
+            return "FacadeUser[" + user + "]";
+        }
+    }
+
+    /** Tuning of the syncer (its source is set through the REST API). */
+    public static class SyncerSettings {
+        /** Largest record value; larger transactions are split into parts. */
+        @Min(1024)
+        @JsonProperty
+        public int maxRecordBytes = 1024 * 1024;
+        /** Commit a Kafka transaction once it holds this many bytes… */
+        @Min(1024)
+        @JsonProperty
+        public long groupCommitBytes = 8L * 1024 * 1024;
+        /** …or once it has been open this long (it also commits whenever the source has nothing more buffered). */
+        @Min(1)
+        @JsonProperty
+        public long groupCommitDelayMs = 50;
+        /** Heartbeat period asked of the source; the connection is taken for dead after three silent periods. */
+        @Min(1)
+        @JsonProperty
+        public long heartbeatSeconds = 5;
+    }
+}

@@ -1,0 +1,88 @@
+package io.sluice.app.core;
+
+import io.dropwizard.lifecycle.Managed;
+import io.sluice.app.SluiceConfiguration;
+import io.sluice.kafka.EmbeddedKafka;
+import io.sluice.kafka.KafkaClientDefaults;
+import io.sluice.kafka.TopicManager;
+import io.sluice.kafka.TopicSpec;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The Kafka side of the process: the embedded single-node broker when no bootstrap servers are configured, the
+ * existing cluster otherwise; creates or verifies the binlog topic (refusing an unsafe one) and hands out client
+ * configurations with the user's pass-through properties.
+ */
+public final class KafkaRuntime implements Managed {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaRuntime.class);
+    private final SluiceConfiguration.KafkaSettings settings;
+    private final Path dataDir;
+    private EmbeddedKafka embedded;
+    private String bootstrap;
+    private TopicSpec spec;
+
+    public KafkaRuntime(SluiceConfiguration.KafkaSettings settings, Path dataDir) {
+        this.settings = settings;
+        this.dataDir = dataDir;
+    }
+
+    @Override
+    public void start() {
+        if (settings.bootstrapServers == null || settings.bootstrapServers.isBlank()) {
+            embedded = EmbeddedKafka.start(dataDir.resolve("kafka"), settings.embeddedPort);
+            bootstrap = embedded.bootstrapServers();
+            spec = TopicSpec.embedded(settings.topic);
+            LOG.warn("no kafka.bootstrapServers configured: running an embedded single-node Kafka broker at {} "
+                    + "under {} (replication factor 1, NOT highly available)", bootstrap, dataDir.resolve("kafka"));
+        } else {
+            bootstrap = settings.bootstrapServers;
+            spec = TopicSpec.defaults(settings.topic)
+                    .withReplication(settings.replicationFactor, settings.minInsyncReplicas);
+        }
+        try (Admin admin = Admin.create(adminConfig())) {
+            TopicManager.Outcome outcome = TopicManager.createOrVerify(admin, spec);
+            LOG.info("binlog topic {} {}", spec.name(), outcome == TopicManager.Outcome.CREATED ? "created" : "verified");
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (embedded != null) {
+            embedded.close();
+            embedded = null;
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrap;
+    }
+
+    public boolean embedded() {
+        return embedded != null;
+    }
+
+    public TopicSpec topicSpec() {
+        return spec;
+    }
+
+    public String topic() {
+        return settings.topic;
+    }
+
+    public Map<String, Object> adminConfig() {
+        return KafkaClientDefaults.admin(bootstrap, settings.properties);
+    }
+
+    public Map<String, Object> consumerConfig() {
+        return KafkaClientDefaults.consumer(bootstrap, settings.properties);
+    }
+
+    public Map<String, Object> producerConfig(String transactionalId) {
+        return KafkaClientDefaults.transactionalProducer(bootstrap, transactionalId, spec, settings.properties);
+    }
+}

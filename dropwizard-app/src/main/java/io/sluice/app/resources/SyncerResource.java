@@ -1,0 +1,43 @@
+package io.sluice.app.resources;
+
+import io.sluice.app.api.SyncerRequest;
+import io.sluice.app.api.SyncerView;
+import io.sluice.app.core.SyncerManager;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code /api/v1/syncer}: configure and start, status, stop. */
+@Path("/api/v1/syncer")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class SyncerResource {
+    private final SyncerManager syncer;
+
+    public SyncerResource(SyncerManager syncer) {
+        this.syncer = syncer;
+    }
+
+    @GET
+    public SyncerView status() {
+        return syncer.status();
+    }
+
+    /** Stores the settings and (re)starts the syncer; a later PUT replaces them. */
+    @PUT
+    public SyncerView configure(@NotNull @Valid SyncerRequest request) {
+        return syncer.configure(request);
+    }
+
+    @POST
+    @Path("/stop")
+    public SyncerView stop() {
+        return syncer.halt();
+    }
+}
