@@ -141,7 +141,7 @@ final class BinlogDump implements Runnable {
         if (channel.isActive()) {
             out.write(Packets.err(MysqlError.ER_MASTER_FATAL_ERROR_READING_BINLOG.code(), e.sqlState(),
                     e.getMessage()));
-            channel.flush();
+            out.flush();
             channel.close();
         }
     }
@@ -174,7 +174,7 @@ final class BinlogDump implements Runnable {
         } else {
             reader.seek(((BinlogTopicReader.EmptyTopic) start).offset());
         }
-        channel.flush();
+        out.flush();
         loop(consumer);
     }
 
@@ -194,16 +194,16 @@ final class BinlogDump implements Runnable {
         while (!stopped && channel.isActive()) {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
             if (records.isEmpty()) {
-                channel.flush();
+                out.flush();
                 if (nonBlocking && consumer.position(consumer.assignment().iterator().next())
                         >= consumer.endOffsets(consumer.assignment()).values().iterator().next()) {
                     out.write(Packets.eof(0, 0));
-                    channel.flush();
+                    out.flush();
                     return;
                 }
                 if (file != null && heartbeatNanos > 0 && System.nanoTime() - lastSendNanos >= heartbeatNanos) {
                     heartbeat();
-                    channel.flush();
+                    out.flush();
                 }
                 continue;
             }
@@ -213,7 +213,7 @@ final class BinlogDump implements Runnable {
                 }
                 onRecord(Records.meta(record), record.value());
             }
-            channel.flush();
+            out.flush();
         }
     }
 
@@ -329,7 +329,7 @@ final class BinlogDump implements Runnable {
     /** Waits while the replica's outbound buffer is above its high-water mark. */
     private void awaitWritable() {
         while (!channel.isWritable() && channel.isActive() && !stopped) {
-            channel.flush();
+            out.flush();
             synchronized (this) {
                 try {
                     wait(FacadeConfig.WRITABILITY_WAIT.toMillis());

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -180,14 +181,16 @@ final class QueryResponder {
         };
     }
 
-    /** The system variables Sluice answers; semi-sync ones are deliberately absent (1193 declines semi-sync). */
+    /**
+     * The system variables Sluice answers without reading the topic (binlog_checksum, gtid_executed and gtid_purged
+     * are answered apart); semi-sync ones are deliberately absent (1193 declines semi-sync).
+     */
     Map<String, String> systemVariables() {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("server_id", Long.toString(config.serverId()));
         v.put("server_uuid", config.serverUuid());
         v.put("gtid_mode", "ON");
         v.put("enforce_gtid_consistency", "ON");
-        v.put("binlog_checksum", checksum.get());
         v.put("binlog_format", "ROW");
         v.put("binlog_row_image", "FULL");
         v.put("log_bin", "1");
@@ -215,6 +218,8 @@ final class QueryResponder {
                 return tail.get().executed().toMysqlString();
             case "gtid_purged":
                 return "";
+            case "binlog_checksum":
+                return checksum.get();
             default:
                 break;
         }
@@ -226,15 +231,18 @@ final class QueryResponder {
     }
 
     private ResultSet showVariables(String like) {
-        List<List<String>> rows = new ArrayList<>();
-        Map<String, String> vars = systemVariables();
-        vars.put("log_bin", "ON");
-        vars.put("gtid_executed", tail.get().executed().toMysqlString());
-        vars.put("gtid_purged", "");
+        Map<String, Supplier<String>> vars = new TreeMap<>();
+        systemVariables().forEach((name, value) -> vars.put(name, () -> value));
+        vars.put("log_bin", () -> "ON");
+        // these read the topic: only when the pattern asks for them
+        vars.put("binlog_checksum", checksum);
+        vars.put("gtid_executed", () -> tail.get().executed().toMysqlString());
+        vars.put("gtid_purged", () -> "");
         Pattern p = like == null ? null : likePattern(like);
-        vars.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
-            if (p == null || p.matcher(entry.getKey()).matches()) {
-                rows.add(List.of(entry.getKey(), entry.getValue()));
+        List<List<String>> rows = new ArrayList<>();
+        vars.forEach((name, value) -> {
+            if (p == null || p.matcher(name).matches()) {
+                rows.add(List.of(name, value.get()));
             }
         });
         return new ResultSet(List.of(ResultSet.Column.text("Variable_name"), ResultSet.Column.text("Value")), rows);
