@@ -49,11 +49,11 @@ final class QueryResponder {
         if (lower.isEmpty()) {
             throw MysqlError.ER_PARSE_ERROR.exception("Query was empty");
         }
-        if (lower.startsWith("set ")) {
+        if (lower.matches("(?s)set\\s.*")) {
             set(session, s.substring(4));
             return Answer.OK;
         }
-        if (lower.startsWith("select ")) {
+        if (lower.matches("(?s)select\\s.*")) {
             return new Answer(select(session, s.substring(7)));
         }
         Matcher m = SHOW_VARIABLES.matcher(s);
