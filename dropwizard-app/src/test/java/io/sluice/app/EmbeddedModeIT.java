@@ -89,6 +89,14 @@ class EmbeddedModeIT {
                     .contains(source.serverUuid() + ":1-").doesNotContain("s3cret-pw");
             assertThat(call("GET", "/api/v1/replicas", null).body()).contains("\"serverId\":42")
                     .contains("\"uuid\":\"" + replica.serverUuid() + "\"");
+            // a replica with transactions of the source that Sluice does not have is refused, as MySQL does
+            try (MysqlServer ahead = MysqlServer.start(43)) {
+                ahead.execute("SET GLOBAL gtid_purged = '" + source.serverUuid() + ":1-100000'");
+                ahead.startReplica("127.0.0.1", facadePort, "repl", "s3cret-pw");
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                        assertThat(ahead.replicaStatus().get("Last_IO_Error")).contains("Got fatal error 1236")
+                                .contains("Replica has more GTIDs than the source has"));
+            }
             HttpResponse<String> stopped = call("POST", "/api/v1/syncer/stop", null);
             assertThat(stopped.body()).contains("\"state\":\"STOPPED\"");
         }

@@ -102,8 +102,9 @@ class EndToEndIT {
                 + ", \"user\": \"repl\", \"password\": \"repl-pass\"}, \"serverId\": 1001}");
         assertThat(put).doesNotContain("repl-pass").contains("\"host\":\"127.0.0.1\"");
 
-        try (MysqlServer replica = MysqlServer.start(32, BIG)) {
+        try (MysqlServer replica = MysqlServer.start(32, BIG); MysqlServer second = MysqlServer.start(36, BIG)) {
             replica.startReplica("127.0.0.1", facadePort, "repl", "repl-pass");
+            second.startReplica("127.0.0.1", facadePort, "repl", "repl-pass");
             source.execute("CREATE DATABASE shop",
                     "CREATE TABLE shop.customer (id INT PRIMARY KEY, name VARCHAR(64), balance DECIMAL(12,2))",
                     "CREATE TABLE shop.orders (id INT PRIMARY KEY AUTO_INCREMENT, customer INT, total DECIMAL(12,2),"
@@ -130,7 +131,10 @@ class EndToEndIT {
             replica.waitForGtids(source.gtidExecuted(), Duration.ofMinutes(5));
             assertThat(replica.gtidExecuted()).isEqualTo(source.gtidExecuted());
             assertThat(replica.checksumTables("shop")).hasSize(4).isEqualTo(source.checksumTables("shop"));
-            assertThat(rest("GET", "/api/v1/replicas", null)).contains("\"serverId\":32");
+            second.waitForGtids(source.gtidExecuted(), Duration.ofMinutes(5));
+            assertThat(second.gtidExecuted()).isEqualTo(source.gtidExecuted());
+            assertThat(second.checksumTables("shop")).isEqualTo(source.checksumTables("shop"));
+            assertThat(rest("GET", "/api/v1/replicas", null)).contains("\"serverId\":32").contains("\"serverId\":36");
             assertThat(rest("GET", "/api/v1/syncer", null)).contains("\"state\":\"RUNNING\"")
                     .doesNotContain("repl-pass");
         }
