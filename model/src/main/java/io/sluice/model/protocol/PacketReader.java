@@ -109,14 +109,17 @@ public final class PacketReader {
         pos += n;
     }
 
-    /** A length-encoded byte string, refused when longer than {@code max}. */
+    /** A length-encoded byte string, refused when longer than {@code max}; {@code null} for the NULL marker 0xFB. */
     public byte[] lenencBytes(int max) {
-        long n = lenencInt();
-        if (n < 0) {
+        if (peek() == 0xfb) {
+            pos++;
             return null;
         }
-        if (n > max) {
-            throw new MysqlProtocolException("field of " + n + " bytes exceeds the limit of " + max);
+        long n = lenencInt();
+        // a u64 length of 2^63 or more reads as negative: refuse it too, rather than taking it for NULL
+        if (n < 0 || n > max) {
+            throw new MysqlProtocolException("field of " + Long.toUnsignedString(n) + " bytes exceeds the limit of "
+                    + max);
         }
         return bytes((int) n);
     }

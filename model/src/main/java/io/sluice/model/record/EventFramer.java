@@ -1,5 +1,6 @@
 package io.sluice.model.record;
 
+import io.sluice.model.binlog.Bytes;
 import io.sluice.model.binlog.EventHeader;
 
 import java.util.ArrayList;
@@ -65,7 +66,10 @@ public final class EventFramer {
                 if (headerFill < EventHeader.SIZE) {
                     return;
                 }
-                long eventLength = EventHeader.parse(header, 0, EventHeader.SIZE).eventLength();
+                long eventLength = Bytes.u32(header, EventHeader.LENGTH_OFFSET);
+                if (eventLength < EventHeader.SIZE) {
+                    throw new TopicFormatException("event of " + eventLength + " bytes is shorter than its header");
+                }
                 if (eventLength > maxEventLength) {
                     throw new TopicFormatException("event of " + eventLength + " bytes exceeds the limit of "
                             + maxEventLength);
@@ -102,7 +106,11 @@ public final class EventFramer {
             if (data.length - p < EventHeader.SIZE) {
                 throw new TopicFormatException("truncated event header at byte " + p);
             }
-            long len = EventHeader.parse(data, p, data.length - p).eventLength();
+            long len = Bytes.u32(data, p + EventHeader.LENGTH_OFFSET);
+            if (len < EventHeader.SIZE) {
+                throw new TopicFormatException("event at byte " + p + " declares " + len
+                        + " bytes, shorter than its header");
+            }
             if (len > data.length - p) {
                 throw new TopicFormatException("event at byte " + p + " declares " + len + " bytes, "
                         + (data.length - p) + " left");
