@@ -22,9 +22,9 @@ public final class TransactionBoundaryParser {
         START,
         /** Inside a transaction, which continues. */
         MIDDLE,
-        /** Ends the current transaction (it may also have started it, e.g. an INCIDENT). */
+        /** Ends the current transaction. */
         END,
-        /** Starts and ends a transaction in one event, when no GTID preceded it (a DDL without GTIDs). */
+        /** Starts and ends a group in one event: an INCIDENT, or a statement with no GTID before it. */
         SINGLE
     }
 
