@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,17 +23,28 @@ public final class FacadeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FacadeServer.class);
     /** Largest command packet accepted from a client (a COM_QUERY, a GTID set). */
     static final int MAX_COMMAND = 16 * 1024 * 1024;
+    /**
+     * How long a client has to log in, like MySQL's {@code connect_timeout} (default 10 s): a client that stalls
+     * in the handshake would otherwise hold a connection slot for ever.
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final FacadeConfig config;
     private final Credentials credentials;
+    private final Duration connectTimeout;
     private final ReplicaRegistry registry = new ReplicaRegistry();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
 
     public FacadeServer(FacadeConfig config, Credentials credentials) {
+        this(config, credentials, CONNECT_TIMEOUT);
+    }
+
+    FacadeServer(FacadeConfig config, Credentials credentials, Duration connectTimeout) {
         this.config = config;
         this.credentials = credentials;
+        this.connectTimeout = connectTimeout;
     }
 
     /** Binds the port; returns once the server accepts connections. */
@@ -51,7 +63,8 @@ public final class FacadeServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.sendBufferBytes() / 2, config.sendBufferBytes()))
-                .childHandler(new FacadeServerInitializer(config, credentials, registry, responder));
+                .childHandler(new FacadeServerInitializer(config, credentials, registry, responder,
+                        connectTimeout));
         serverChannel = b.bind(new InetSocketAddress(config.bindHost(), config.port())).sync().channel();
         LOG.info("facade listening on {} as MySQL {} (server_id {}, server_uuid {})", serverChannel.localAddress(),
                 config.serverVersion(), config.serverId(), config.serverUuid());

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.model.gtid.GtidSet;
 import io.sluice.model.gtid.UnsupportedGtidFormatException;
 import io.sluice.model.protocol.Auth;
@@ -21,8 +22,10 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection: greeting, authentication (caching_sha2_password fast path, mysql_native_password, a
@@ -55,20 +58,23 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
     private final ReplicaRegistry registry;
     private final QueryResponder responder;
     private final long connectionId;
+    private final Duration connectTimeout;
     private final byte[] nonce = Auth.nonce();
     private State state = State.AUTH;
     private Session session;
     private PacketOut out;
     private ReplicaRegistry.Entry entry;
     private String pendingPassword;
+    private ScheduledFuture<?> loginDeadline;
 
     FacadeServerHandler(FacadeConfig config, Credentials credentials, ReplicaRegistry registry,
-                        QueryResponder responder, long connectionId) {
+                        QueryResponder responder, long connectionId, Duration connectTimeout) {
         this.config = config;
         this.credentials = credentials;
         this.registry = registry;
         this.responder = responder;
         this.connectionId = connectionId;
+        this.connectTimeout = connectTimeout;
     }
 
     @Override
@@ -86,10 +92,23 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         Handshake greeting = new Handshake(config.serverVersion(), connectionId, nonce, SERVER_CAPABILITIES,
                 UTF8MB4_GENERAL, Packets.STATUS_AUTOCOMMIT, Auth.CACHING_SHA2);
         out.writeAndFlush(greeting.encode());
+        loginDeadline = ctx.executor().schedule(() -> loginTimedOut(ctx), connectTimeout.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes a connection still in the handshake when the connect timeout is up (a stalled or partial packet). */
+    private void loginTimedOut(ChannelHandlerContext ctx) {
+        if (state == State.AUTH || state == State.AUTH_SWITCH) {
+            LOG.debug("connection {} from {}: no login within {}", connectionId, session.remoteHost, connectTimeout);
+            ctx.close();
+        }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (loginDeadline != null) {
+            loginDeadline.cancel(false);
+        }
         if (entry != null) {
             BinlogDump dump = entry.dump;
             if (dump != null) {
@@ -184,6 +203,7 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         }
         out.writeAndFlush(Packets.ok(0, 0, Packets.STATUS_AUTOCOMMIT, 0));
         state = State.COMMAND;
+        loginDeadline.cancel(false);
         LOG.debug("connection {}: {}@{} authenticated", connectionId, session.user, session.remoteHost);
     }
 

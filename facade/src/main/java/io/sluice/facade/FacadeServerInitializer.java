@@ -3,6 +3,7 @@ package io.sluice.facade;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The pipeline of one connection: packet framing, then the connection's handler. */
@@ -11,14 +12,16 @@ final class FacadeServerInitializer extends ChannelInitializer<SocketChannel> {
     private final Credentials credentials;
     private final ReplicaRegistry registry;
     private final QueryResponder responder;
+    private final Duration connectTimeout;
     private final AtomicLong connectionIds = new AtomicLong();
 
     FacadeServerInitializer(FacadeConfig config, Credentials credentials, ReplicaRegistry registry,
-                            QueryResponder responder) {
+                            QueryResponder responder, Duration connectTimeout) {
         this.config = config;
         this.credentials = credentials;
         this.registry = registry;
         this.responder = responder;
+        this.connectTimeout = connectTimeout;
     }
 
     @Override
@@ -26,6 +29,6 @@ final class FacadeServerInitializer extends ChannelInitializer<SocketChannel> {
         ch.pipeline()
                 .addLast("frames", new MysqlPacketDecoder(FacadeServer.MAX_COMMAND))
                 .addLast("handler", new FacadeServerHandler(config, credentials, registry, responder,
-                        connectionIds.incrementAndGet()));
+                        connectionIds.incrementAndGet(), connectTimeout));
     }
 }

@@ -200,6 +200,15 @@ final class QueryResponder {
         v.put("max_allowed_packet", "1073741824");
         v.put("character_set_server", "utf8mb4");
         v.put("collation_server", "utf8mb4_0900_ai_ci");
+        // the rest of what Connector/J reads when it connects (NativeSession.loadServerVariables)
+        v.put("auto_increment_increment", "1");
+        v.put("character_set_client", "utf8mb4");
+        v.put("character_set_connection", "utf8mb4");
+        v.put("character_set_results", "utf8mb4");
+        v.put("collation_connection", "utf8mb4_0900_ai_ci");
+        v.put("init_connect", "");
+        v.put("license", "GPL");
+        v.put("performance_schema", "0");
         v.put("lower_case_table_names", "0");
         v.put("time_zone", "SYSTEM");
         v.put("system_time_zone", "UTC");

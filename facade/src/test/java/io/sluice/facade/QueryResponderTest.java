@@ -117,8 +117,10 @@ class QueryResponderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "SET @slave_uuid= 'a2b9c1d0-0000-11ef-8000-000000000001', @replica_uuid= 'a2b9c1d0-0000-11ef-8000-000000000001'",
-        "SET @slave_uuid = 'a2b9c1d0-0000-11ef-8000-000000000001', @replica_uuid = 'a2b9c1d0-0000-11ef-8000-000000000001'",
+        "SET @slave_uuid= 'a2b9c1d0-0000-11ef-8000-000000000001', @replica_uuid= 'a2b9c1d0-0000-11ef-8000-00000000000"
+            + "1'",
+        "SET @slave_uuid = 'a2b9c1d0-0000-11ef-8000-000000000001', @replica_uuid = 'a2b9c1d0-0000-11ef-8000-0000000000"
+            + "01'",
         "SET @slave_uuid= 'a2b9c1d0-0000-11ef-8000-000000000001'",
         "SET @replica_uuid= 'a2b9c1d0-0000-11ef-8000-000000000001'"})
     void replicaUuid(String sql) {
@@ -227,6 +229,36 @@ class QueryResponderTest {
         responder.answer(session, "SET @master_binlog_checksum='NONE', @source_binlog_checksum='NONE'");
         assertThat(session.agreedChecksum()).isEqualTo("NONE");
         assertThat(session.variable("master_binlog_checksum")).isEqualTo("NONE");
+        assertThat(checksumReads).hasValue(0);
+    }
+
+    // --- Connector/J 9.4 on connect (then SET character_set_results = NULL, SET autocommit=1, SET sql_mode=…)
+
+    @Test
+    void connectorJServerVariables() {
+        String sql = "/* mysql-connector-j-9.4.0 (Revision: d680767849154c8e136dfc3d8a0ae4d9fefd1fb7) */SELECT  "
+                + "@@session.auto_increment_increment AS auto_increment_increment, @@character_set_client AS "
+                + "character_set_client, @@character_set_connection AS character_set_connection, "
+                + "@@character_set_results AS character_set_results, @@character_set_server AS character_set_server, "
+                + "@@collation_server AS collation_server, @@collation_connection AS collation_connection, "
+                + "@@init_connect AS init_connect, @@interactive_timeout AS interactive_timeout, @@license AS license, "
+                + "@@lower_case_table_names AS lower_case_table_names, @@max_allowed_packet AS max_allowed_packet, "
+                + "@@net_write_timeout AS net_write_timeout, @@performance_schema AS performance_schema, "
+                + "@@sql_mode AS sql_mode, @@system_time_zone AS system_time_zone, @@time_zone AS time_zone, "
+                + "@@transaction_isolation AS transaction_isolation, @@wait_timeout AS wait_timeout";
+        ResultSet rs = rs(sql);
+        assertThat(rs.columns()).extracting(ResultSet.Column::name).containsExactly("auto_increment_increment",
+                "character_set_client", "character_set_connection", "character_set_results", "character_set_server",
+                "collation_server", "collation_connection", "init_connect", "interactive_timeout", "license",
+                "lower_case_table_names", "max_allowed_packet", "net_write_timeout", "performance_schema", "sql_mode",
+                "system_time_zone", "time_zone", "transaction_isolation", "wait_timeout");
+        assertThat(rs.rows()).hasSize(1);
+        assertThat(rs.rows().get(0)).doesNotContainNull();
+        for (String set : List.of("SET character_set_results = NULL", "SET autocommit=1",
+                "SET sql_mode='STRICT_TRANS_TABLES'")) {
+            assertThat(responder.answer(session, set)).as(set).isSameAs(QueryResponder.Answer.OK);
+        }
+        assertThat(tailReads).hasValue(0);
         assertThat(checksumReads).hasValue(0);
     }
 

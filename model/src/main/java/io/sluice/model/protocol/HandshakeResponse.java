@@ -91,6 +91,9 @@ public record HandshakeResponse(int capabilities, long maxPacket, int charset, S
         Map<String, String> attrs = new LinkedHashMap<>();
         if ((caps & Capabilities.CONNECT_ATTRS) != 0 && r.hasRemaining()) {
             byte[] block = r.lenencBytes(64 * 1024);
+            if (block == null) {
+                throw new MysqlProtocolException("connection attributes of NULL length");
+            }
             PacketReader a = new PacketReader(block);
             while (a.hasRemaining()) {
                 String k = a.lenencString(1024);
