@@ -131,6 +131,13 @@ class EndToEndIT {
             replica.waitForGtids(source.gtidExecuted(), Duration.ofMinutes(5));
             assertThat(replica.gtidExecuted()).isEqualTo(source.gtidExecuted());
             assertThat(replica.checksumTables("shop")).hasSize(4).isEqualTo(source.checksumTables("shop"));
+            // replicas see the source's own file names and positions
+            java.util.List<String> status = source.query("SHOW MASTER STATUS").get(0);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Map<String, String> rs = replica.replicaStatus();
+                assertThat(rs.get("Source_Log_File")).isEqualTo(status.get(0));
+                assertThat(rs.get("Read_Source_Log_Pos")).isEqualTo(status.get(1));
+            });
             second.waitForGtids(source.gtidExecuted(), Duration.ofMinutes(5));
             assertThat(second.gtidExecuted()).isEqualTo(source.gtidExecuted());
             assertThat(second.checksumTables("shop")).isEqualTo(source.checksumTables("shop"));
@@ -141,9 +148,11 @@ class EndToEndIT {
 
         // the same catch-up, from empty, directly from the source and through Sluice
         long direct;
+        long directReceived;
         try (MysqlServer directReplica = MysqlServer.start(33, BIG)) {
             long t0 = System.nanoTime();
             directReplica.replicateFrom(source, "repl", "repl-pass");
+            directReceived = awaitReceived(directReplica, t0);
             directReplica.waitForGtids(source.gtidExecuted(), Duration.ofMinutes(5));
             direct = System.nanoTime() - t0;
         }
@@ -154,10 +163,12 @@ class EndToEndIT {
         try (MysqlServer late = MysqlServer.start(34, BIG)) {
             long t0 = System.nanoTime();
             late.startReplica("127.0.0.1", facadePort, "repl", "repl-pass");
+            long received = awaitReceived(late, t0);
             late.waitForGtids(source.gtidExecuted(), Duration.ofMinutes(5));
             long viaSluice = System.nanoTime() - t0;
-            LOG.info("catch-up of an empty replica: {} ms directly from the source, {} ms through Sluice",
-                    direct / 1_000_000, viaSluice / 1_000_000);
+            LOG.info("catch-up of an empty replica: {} ms directly from the source, {} ms through Sluice "
+                            + "(whole binlog received after {} ms directly, {} ms through Sluice)",
+                    direct / 1_000_000, viaSluice / 1_000_000, directReceived / 1_000_000, received / 1_000_000);
             assertThat(late.gtidExecuted()).isEqualTo(source.gtidExecuted());
             assertThat(late.checksumTables("shop")).isEqualTo(source.checksumTables("shop"));
         }
@@ -177,6 +188,16 @@ class EndToEndIT {
                             .contains("Cannot replicate because the source purged required binary logs")
                             .contains("the missing transactions are '" + source.serverUuid() + ":1-"));
         }
+    }
+
+    /** Nanoseconds from {@code t0} until the replica's receiver has every GTID of the source. */
+    private static long awaitReceived(MysqlServer replica, long t0) {
+        io.sluice.model.gtid.GtidSet all = io.sluice.model.gtid.GtidSet.parse(source.gtidExecuted());
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            String retrieved = replica.replicaStatus().getOrDefault("Retrieved_Gtid_Set", "");
+            return io.sluice.model.gtid.GtidSet.parse(retrieved).containsAll(all);
+        });
+        return System.nanoTime() - t0;
     }
 
     private static void insertRows(int from, int to) {

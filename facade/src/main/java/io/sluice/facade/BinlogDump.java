@@ -63,6 +63,8 @@ final class BinlogDump implements Runnable {
     private boolean inTransaction;
     private long lastSendNanos = System.nanoTime();
     private final EventFramer framer;
+    private long startedNanos;
+    private boolean caughtUp;
 
     BinlogDump(FacadeConfig config, Channel channel, PacketOut out, ReplicaRegistry.Entry entry, Session session,
                GtidSet replicaSet, int flags, long replicaServerId) {
@@ -103,6 +105,9 @@ final class BinlogDump implements Runnable {
         props.put("isolation.level", "read_committed");
         props.put("enable.auto.commit", "false");
         props.remove("group.id");
+        // bigger fetches: a replica catching up reads the topic sequentially, and each fetch is a round trip
+        props.putIfAbsent("max.partition.fetch.bytes", 4 * 1024 * 1024);
+        props.putIfAbsent("receive.buffer.bytes", 1024 * 1024);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             this.consumer = consumer;
@@ -147,6 +152,7 @@ final class BinlogDump implements Runnable {
     }
 
     private void stream(KafkaConsumer<byte[], byte[]> consumer, BinlogTopicReader reader) {
+        startedNanos = System.nanoTime();
         TopicTail tail = reader.tail();
         checkReplicaNotAhead(tail);
         if (tail.fde() != null && FormatDescription.parse(tail.fde()).hasCrc32() && agreedChecksum == null) {
@@ -169,8 +175,9 @@ final class BinlogDump implements Runnable {
                 send(fde.forReplay(true, false));
             }
             reader.seek(at.offset());
-            LOG.info("replica {} (server_id {}) starts at offset {} ({}), skipping what it has of {}", entry.host,
-                    entry.serverId, at.offset(), cp.file(), replicaSet);
+            LOG.info("replica {} (server_id {}) starts at offset {} ({}) found in {} ms, skipping what it has of {}",
+                    entry.host, entry.serverId, at.offset(), cp.file(), (System.nanoTime() - startedNanos) / 1_000_000,
+                    replicaSet);
         } else {
             reader.seek(((BinlogTopicReader.EmptyTopic) start).offset());
         }
@@ -195,6 +202,12 @@ final class BinlogDump implements Runnable {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
             if (records.isEmpty()) {
                 out.flush();
+                if (!caughtUp) {
+                    caughtUp = true;
+                    LOG.info("replica {} (server_id {}) reached the end of the topic after {} ms, {} bytes sent",
+                            entry.host, entry.serverId, (System.nanoTime() - startedNanos) / 1_000_000,
+                            entry.bytesSent);
+                }
                 if (nonBlocking && consumer.position(consumer.assignment().iterator().next())
                         >= consumer.endOffsets(consumer.assignment()).values().iterator().next()) {
                     out.write(Packets.eof(0, 0));

@@ -49,8 +49,12 @@ final class EventPump {
     private byte[] fde;
     private boolean skipping;
 
+    /**
+     * @param agreedCrc whether the checksum agreed with the source is CRC32: it decides how the events before the
+     *                  first FORMAT_DESCRIPTION (the fake ROTATE) end; after it, the FORMAT_DESCRIPTION decides
+     */
     EventPump(SourceClient client, TopicWriter writer, SyncerConfig config, TopicTail tail, String sourceUuid,
-              SyncProgress progress, BooleanSupplier stopping) {
+              boolean agreedCrc, SyncProgress progress, BooleanSupplier stopping) {
         this.client = client;
         this.writer = writer;
         this.config = config;
@@ -64,9 +68,7 @@ final class EventPump {
         this.file = tail.file();
         this.position = tail.position();
         this.fde = tail.fde();
-        if (fde != null) {
-            crc = FormatDescription.parse(fde).hasCrc32();
-        }
+        this.crc = agreedCrc;
         progress.connected(sourceUuid, client.serverVersion());
         writer.context(fde, sourceUuid);
     }

@@ -159,12 +159,13 @@ public final class Syncer implements AutoCloseable {
                 if (stopping) {
                     return;
                 }
-                String sourceUuid = prepare(c);
+                Prepared source = prepare(c);
+                String sourceUuid = source.uuid();
                 LOG.info("syncer connected to {} (MySQL {}, server_uuid {})", c.endpoint(), c.serverVersion(),
                         sourceUuid);
                 c.dumpGtid(config.serverId(), tail.executed());
                 state = SyncerState.RUNNING;
-                new EventPump(c, writer, config, tail, sourceUuid, progress, () -> stopping).run();
+                new EventPump(c, writer, config, tail, sourceUuid, source.crc(), progress, () -> stopping).run();
             } finally {
                 client.set(null);
             }
@@ -184,8 +185,12 @@ public final class Syncer implements AutoCloseable {
         }
     }
 
+    /** What the source said before the dump: its server_uuid and whether its events carry a CRC32. */
+    private record Prepared(String uuid, boolean crc) {
+    }
+
     /** The queries a MySQL 8.0 replica sends before its dump (rpl_replica.cc), with the checks it makes. */
-    private String prepare(SourceClient c) throws IOException {
+    private Prepared prepare(SourceClient c) throws IOException {
         String gtidMode = c.queryValue("SELECT @@GLOBAL.GTID_MODE");
         if (!"ON".equalsIgnoreCase(gtidMode)) {
             throw new SourceRefusedException("source " + c.endpoint() + " has gtid_mode=" + gtidMode
@@ -201,9 +206,14 @@ public final class Syncer implements AutoCloseable {
         c.execute("SET @master_heartbeat_period = " + periodNanos + ", @source_heartbeat_period = " + periodNanos);
         c.execute("SET @master_binlog_checksum = @@global.binlog_checksum, "
                 + "@source_binlog_checksum = @@global.binlog_checksum");
+        String checksum = c.queryValue("SELECT @source_binlog_checksum");
+        if (!"CRC32".equalsIgnoreCase(checksum) && !"NONE".equalsIgnoreCase(checksum)) {
+            throw new SourceRefusedException("source " + c.endpoint() + " has binlog_checksum=" + checksum
+                    + "; Sluice understands CRC32 and NONE");
+        }
         c.execute("SET @slave_uuid = '" + replicaUuid + "', @replica_uuid = '" + replicaUuid + "'");
         c.registerReplica(config.serverId(), "sluice", 0);
-        return uuid;
+        return new Prepared(uuid, "CRC32".equalsIgnoreCase(checksum));
     }
 
     /** For tests: the replica UUID announced to the source. */

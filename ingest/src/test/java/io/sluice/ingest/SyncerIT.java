@@ -98,6 +98,10 @@ class SyncerIT {
         assertThat(content.largestEvent).isGreaterThan(20L * 1024 * 1024);
         assertThat(content.badChecksums).isZero();
         assertThat(content.controlTypes).contains(EventType.FORMAT_DESCRIPTION, EventType.PREVIOUS_GTIDS);
+        Set<String> sourceFiles = new HashSet<>();
+        source.query("SHOW BINARY LOGS").forEach(row -> sourceFiles.add(row.get(0)));
+        assertThat(content.files).isNotEmpty().allMatch(sourceFiles::contains, "a binlog file of the source "
+                + sourceFiles);
     }
 
     @Test
@@ -132,6 +136,7 @@ class SyncerIT {
         long largestEvent;
         int badChecksums;
         final Set<Integer> controlTypes = new HashSet<>();
+        final Set<String> files = new HashSet<>();
     }
 
     private TopicContent readTopic() {
@@ -147,6 +152,7 @@ class SyncerIT {
             while (consumer.position(tp) < end) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     RecordMeta meta = Records.meta(r);
+                    content.files.add(meta.file());
                     if (meta.kind() == RecordKind.CONTROL) {
                         content.controlTypes.add(BinlogEvents.type(r.value(), 0));
                         continue;
