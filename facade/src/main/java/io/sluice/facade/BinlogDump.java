@@ -101,21 +101,25 @@ final class BinlogDump implements Runnable {
 
     @Override
     public void run() {
-        Map<String, Object> props = new HashMap<>(config.consumerConfig());
-        props.put("isolation.level", "read_committed");
-        props.put("enable.auto.commit", "false");
-        props.remove("group.id");
-        // bigger fetches: a replica catching up reads the topic sequentially, and each fetch is a round trip
-        props.putIfAbsent("max.partition.fetch.bytes", 4 * 1024 * 1024);
-        props.putIfAbsent("receive.buffer.bytes", 1024 * 1024);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            this.consumer = consumer;
-            if (stopped) {
-                return;
+        try {
+            long offset;
+            // finding the start point reads single records at many offsets: small fetches keep each probe cheap
+            try (KafkaConsumer<byte[], byte[]> search = consumer(64 * 1024)) {
+                this.consumer = search;
+                if (stopped) {
+                    return;
+                }
+                offset = start(new BinlogTopicReader(search, config.topic(), Duration.ofSeconds(60)));
             }
-            BinlogTopicReader reader = new BinlogTopicReader(consumer, config.topic(), Duration.ofSeconds(60));
-            stream(consumer, reader);
+            // streaming reads the topic sequentially: big fetches, fewer round trips
+            try (KafkaConsumer<byte[], byte[]> stream = consumer(4 * 1024 * 1024)) {
+                this.consumer = stream;
+                if (stopped) {
+                    return;
+                }
+                new BinlogTopicReader(stream, config.topic(), Duration.ofSeconds(60)).seek(offset);
+                loop(stream);
+            }
         } catch (MysqlException e) {
             LOG.info("dump of replica {} (server_id {}) refused: {}", entry.host, entry.serverId, e.getMessage());
             fail(e);
@@ -135,6 +139,16 @@ final class BinlogDump implements Runnable {
         }
     }
 
+    private KafkaConsumer<byte[], byte[]> consumer(int fetchBytes) {
+        Map<String, Object> props = new HashMap<>(config.consumerConfig());
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", "false");
+        props.remove("group.id");
+        props.putIfAbsent("max.partition.fetch.bytes", fetchBytes);
+        props.putIfAbsent("receive.buffer.bytes", 1024 * 1024);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
     private void endQuietly() {
         if (stopReason != null) {
             LOG.info("dump of replica {} ended: {}", entry.host, stopReason);
@@ -151,7 +165,11 @@ final class BinlogDump implements Runnable {
         }
     }
 
-    private void stream(KafkaConsumer<byte[], byte[]> consumer, BinlogTopicReader reader) {
+    /**
+     * Checks the replica's request against the topic, sends the fake ROTATE and FORMAT_DESCRIPTION of the start
+     * point, and returns the offset to stream from.
+     */
+    private long start(BinlogTopicReader reader) {
         startedNanos = System.nanoTime();
         TopicTail tail = reader.tail();
         checkReplicaNotAhead(tail);
@@ -166,23 +184,22 @@ final class BinlogDump implements Runnable {
             throw new MysqlException(MysqlError.ER_MASTER_FATAL_ERROR_READING_BINLOG, String.format(
                     MysqlError.PURGED_REQUIRED_GTIDS, replicaSet.toMysqlString(), p.missing().toMysqlString()));
         }
-        if (start instanceof BinlogTopicReader.StartAt at) {
-            RecordMeta cp = at.checkpoint();
-            beginFile(cp.file());
-            if (cp.fde() != null) {
-                FormatDescription fde = FormatDescription.parse(cp.fde());
-                crc = fde.hasCrc32();
-                send(fde.forReplay(true, false));
-            }
-            reader.seek(at.offset());
-            LOG.info("replica {} (server_id {}) starts at offset {} ({}) found in {} ms, skipping what it has of {}",
-                    entry.host, entry.serverId, at.offset(), cp.file(), (System.nanoTime() - startedNanos) / 1_000_000,
-                    replicaSet);
-        } else {
-            reader.seek(((BinlogTopicReader.EmptyTopic) start).offset());
+        if (start instanceof BinlogTopicReader.EmptyTopic empty) {
+            return empty.offset();
+        }
+        BinlogTopicReader.StartAt at = (BinlogTopicReader.StartAt) start;
+        RecordMeta cp = at.checkpoint();
+        beginFile(cp.file());
+        if (cp.fde() != null) {
+            FormatDescription fde = FormatDescription.parse(cp.fde());
+            crc = fde.hasCrc32();
+            send(fde.forReplay(true, false));
         }
         out.flush();
-        loop(consumer);
+        LOG.info("replica {} (server_id {}) starts at offset {} ({}) found in {} ms, skipping what it has of {}",
+                entry.host, entry.serverId, at.offset(), cp.file(), (System.nanoTime() - startedNanos) / 1_000_000,
+                replicaSet);
+        return at.offset();
     }
 
     /** A replica with transactions of the source's UUID that the topic lacks is refused (ER 1885's text). */
