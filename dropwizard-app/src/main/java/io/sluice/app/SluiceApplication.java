@@ -13,7 +13,22 @@ import io.sluice.app.resources.JsonErrorMapper;
 import io.sluice.app.resources.ReplicasResource;
 import io.sluice.app.resources.SyncerResource;
 
+import io.dropwizard.lifecycle.Managed;
+import io.dropwizard.lifecycle.ServerLifecycleListener;
+import io.sluice.app.api.MemberView;
+import io.sluice.app.api.SyncerView;
+import io.sluice.app.core.Identity;
+import io.sluice.app.core.LeaderElector;
+import io.sluice.app.core.Membership;
+import io.sluice.app.resources.ClusterResource;
+import io.sluice.facade.GroupMember;
+import io.sluice.kafka.binlog.TopicFollower;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The Sluice process: wires Kafka, the syncer, the facade and the REST API. {@code run} only wires. */
 public class SluiceApplication extends Application<SluiceConfiguration> {
@@ -38,13 +53,51 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         SettingsStore store = new SettingsStore(kafka, environment.getObjectMapper());
         SyncerManager syncer = new SyncerManager(kafka, store, config.syncer);
         FacadeManager facade = new FacadeManager(config.facade, kafka, syncer);
+        String host = config.cluster.advertisedHost.isBlank() ? localHostName() : config.cluster.advertisedHost;
+        String nodeId = config.cluster.nodeId.isBlank() ? host + "-" + config.facade.port : config.cluster.nodeId;
+        AtomicInteger restPort = new AtomicInteger(-1);
+        environment.lifecycle().addServerLifecycleListener(new ServerLifecycleListener() {
+            @Override
+            public void serverStarted(org.eclipse.jetty.server.Server server) {
+                restPort.set(getLocalPort(server));
+            }
+        });
+        AtomicReference<TopicFollower> follower = new AtomicReference<>();
+        Membership membership = new Membership(kafka, environment.getObjectMapper(), nodeId, config.cluster.heartbeatMs,
+                () -> self(nodeId, host, restPort.get(), config, follower.get(), syncer, facade));
+        LeaderElector elector = new LeaderElector(kafka, nodeId, config.cluster.sessionTimeoutMs, syncer);
+        syncer.leaderStatus(membership::leaderSyncer);
+        facade.groupMembers(() -> membership.members().stream()
+                .map(m -> new GroupMember(m.memberId(), m.facadeHost(), m.facadePort(), m.state(), m.role(),
+                        m.version()))
+                .toList());
+
         environment.lifecycle().manage(kafka);
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void start() {
+                TopicFollower f = new TopicFollower(kafka.consumerConfig(), kafka.topic());
+                f.start();
+                follower.set(f);
+            }
+
+            @Override
+            public void stop() {
+                TopicFollower f = follower.getAndSet(null);
+                if (f != null) {
+                    f.close();
+                }
+            }
+        });
         environment.lifecycle().manage(syncer);
         environment.lifecycle().manage(facade);
+        environment.lifecycle().manage(membership);
+        environment.lifecycle().manage(elector);
 
         environment.jersey().register(new JsonErrorMapper());
         environment.jersey().register(new SyncerResource(syncer));
         environment.jersey().register(new ReplicasResource(facade));
+        environment.jersey().register(new ClusterResource(membership, kafka));
 
         environment.healthChecks().register("facade", new HealthCheck() {
             @Override
@@ -61,5 +114,31 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
                         : Result.healthy(state);
             }
         });
+    }
+
+    /** This node's record for the membership view. */
+    private static MemberView self(String nodeId, String host, int restPort, SluiceConfiguration config,
+                                   TopicFollower follower, SyncerManager syncer, FacadeManager facade) {
+        SyncerView local = syncer.localStatus();
+        boolean syncerError = local != null && "ERROR".equals(local.state());
+        String state;
+        if (follower == null) {
+            state = "RECOVERING";
+        } else if (syncerError || follower.error() != null) {
+            state = "ERROR";
+        } else {
+            state = follower.caughtUp() ? "ONLINE" : "RECOVERING";
+        }
+        return new MemberView(nodeId, Identity.memberUuid(nodeId), "http://" + host + ":" + restPort, host,
+                facade.port(), state, syncer.isLeader() ? "PRIMARY" : "SECONDARY", config.facade.serverVersion,
+                follower == null ? -1 : follower.lag(), facade.replicas().size(), 0, local);
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 }

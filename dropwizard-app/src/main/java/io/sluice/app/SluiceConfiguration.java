@@ -52,6 +52,33 @@ public class SluiceConfiguration extends Configuration {
     @JsonProperty
     public SyncerSettings syncer = new SyncerSettings();
 
+    @Valid
+    @NotNull
+    @JsonProperty
+    public ClusterSettings cluster = new ClusterSettings();
+
+    /** How this node takes part in a cluster of Sluice nodes sharing one topic. */
+    public static class ClusterSettings {
+        /** This node's name in the cluster; empty = host name and facade port. */
+        @JsonProperty
+        public String nodeId = "";
+        /** The host other nodes, operators and replicas reach this node at; empty = the local host name. */
+        @JsonProperty
+        public String advertisedHost = "";
+        /**
+         * How long a silent leader keeps its leadership (Kafka group session timeout): the pause before another
+         * node resumes the syncer after a crash. Brokers refuse values below their group.min.session.timeout.ms
+         * (6 s by default).
+         */
+        @Min(1000)
+        @JsonProperty
+        public int sessionTimeoutMs = 6000;
+        /** How often a node publishes its state; a node silent for 3 periods shows as UNREACHABLE. */
+        @Min(100)
+        @JsonProperty
+        public int heartbeatMs = 1000;
+    }
+
     /** Kafka: an existing cluster, or the embedded single node. */
     public static class KafkaSettings {
         /** Bootstrap servers of an existing cluster; empty = run an embedded single-node broker (not HA). */

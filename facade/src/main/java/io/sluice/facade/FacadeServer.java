@@ -12,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.function.Supplier;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -36,6 +38,7 @@ public final class FacadeServer implements AutoCloseable {
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
+    private volatile Supplier<List<GroupMember>> groupMembers = List::of;
 
     public FacadeServer(FacadeConfig config, Credentials credentials) {
         this(config, credentials, CONNECT_TIMEOUT);
@@ -53,7 +56,7 @@ public final class FacadeServer implements AutoCloseable {
             return;
         }
         TopicView view = new TopicView(config.consumerConfig(), config.topic());
-        QueryResponder responder = new QueryResponder(config, view::tail, view::checksum);
+        QueryResponder responder = new QueryResponder(config, view::tail, view::checksum, () -> groupMembers.get());
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
@@ -68,6 +71,11 @@ public final class FacadeServer implements AutoCloseable {
         serverChannel = b.bind(new InetSocketAddress(config.bindHost(), config.port())).sync().channel();
         LOG.info("facade listening on {} as MySQL {} (server_id {}, server_uuid {})", serverChannel.localAddress(),
                 config.serverVersion(), config.serverId(), config.serverUuid());
+    }
+
+    /** Where {@code performance_schema.replication_group_members} comes from (the cluster's membership view). */
+    public void groupMembers(Supplier<List<GroupMember>> members) {
+        this.groupMembers = members;
     }
 
     /** The port actually bound (useful with port 0). */

@@ -36,11 +36,21 @@ final class QueryResponder {
     private final FacadeConfig config;
     private final Supplier<TopicTail> tail;
     private final Supplier<String> checksum;
+    private final Supplier<List<GroupMember>> members;
+    private static final Pattern GROUP_MEMBERS = Pattern.compile(
+            "select\\s+\\*\\s+from\\s+`?performance_schema`?\\.`?replication_group_members`?",
+            Pattern.CASE_INSENSITIVE);
 
     QueryResponder(FacadeConfig config, Supplier<TopicTail> tail, Supplier<String> checksum) {
+        this(config, tail, checksum, List::of);
+    }
+
+    QueryResponder(FacadeConfig config, Supplier<TopicTail> tail, Supplier<String> checksum,
+                   Supplier<List<GroupMember>> members) {
         this.config = config;
         this.tail = tail;
         this.checksum = checksum;
+        this.members = members;
     }
 
     Answer answer(Session session, String sql) {
@@ -52,6 +62,9 @@ final class QueryResponder {
         if (lower.matches("(?s)set\\s.*")) {
             set(session, s.substring(4));
             return Answer.OK;
+        }
+        if (GROUP_MEMBERS.matcher(s).matches()) {
+            return new Answer(groupMembers());
         }
         if (lower.matches("(?s)select\\s.*")) {
             return new Answer(select(session, s.substring(7)));
@@ -266,6 +279,19 @@ final class QueryResponder {
         return new ResultSet(List.of(ResultSet.Column.text("File"), ResultSet.Column.number("Position"),
                 ResultSet.Column.text("Binlog_Do_DB"), ResultSet.Column.text("Binlog_Ignore_DB"),
                 ResultSet.Column.text("Executed_Gtid_Set")), rows);
+    }
+
+    /** The cluster in the columns of MySQL 8.0's performance_schema.replication_group_members. */
+    private ResultSet groupMembers() {
+        List<List<String>> rows = new ArrayList<>();
+        for (GroupMember m : members.get()) {
+            rows.add(List.of("group_replication_applier", m.memberId(), m.host(), Integer.toString(m.port()),
+                    m.state(), m.role(), m.version(), "Kafka"));
+        }
+        return new ResultSet(List.of(ResultSet.Column.text("CHANNEL_NAME"), ResultSet.Column.text("MEMBER_ID"),
+                ResultSet.Column.text("MEMBER_HOST"), ResultSet.Column.number("MEMBER_PORT"),
+                ResultSet.Column.text("MEMBER_STATE"), ResultSet.Column.text("MEMBER_ROLE"),
+                ResultSet.Column.text("MEMBER_VERSION"), ResultSet.Column.text("MEMBER_COMMUNICATION_STACK")), rows);
     }
 
     /** SQL LIKE (case-insensitive, % and _, backslash escapes) as a regex. */

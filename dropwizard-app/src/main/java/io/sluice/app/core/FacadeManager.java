@@ -18,6 +18,7 @@ public final class FacadeManager implements Managed {
     private final KafkaRuntime kafka;
     private final SyncerManager syncer;
     private FacadeServer server;
+    private java.util.function.Supplier<List<io.sluice.facade.GroupMember>> groupMembers = List::of;
 
     public FacadeManager(SluiceConfiguration.FacadeSettings settings, KafkaRuntime kafka, SyncerManager syncer) {
         this.settings = settings;
@@ -34,7 +35,13 @@ public final class FacadeManager implements Managed {
                 settings.serverVersion, topic, kafka.consumerConfig(), settings.maxConnections,
                 settings.sendBufferBytes, 1L << 30);
         server = new FacadeServer(config, credentials());
+        server.groupMembers(() -> groupMembers.get());
         server.start();
+    }
+
+    /** Where {@code performance_schema.replication_group_members} comes from. */
+    public void groupMembers(java.util.function.Supplier<List<io.sluice.facade.GroupMember>> members) {
+        this.groupMembers = members;
     }
 
     private Credentials credentials() {

@@ -23,6 +23,11 @@ public final class Identity {
         return UUID.nameUUIDFromBytes(("sluice-facade:" + topic).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
+    /** A UUID naming a node of the cluster. */
+    public static String memberUuid(String nodeId) {
+        return UUID.nameUUIDFromBytes(("sluice-node:" + nodeId).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
     public static String syncerUuid(String topic) {
         return UUID.nameUUIDFromBytes(("sluice-syncer:" + topic).getBytes(StandardCharsets.UTF_8)).toString();
     }

@@ -25,6 +25,7 @@ public final class KafkaRuntime implements Managed {
     private EmbeddedKafka embedded;
     private String bootstrap;
     private TopicSpec spec;
+    private Admin admin;
 
     public KafkaRuntime(SluiceConfiguration.KafkaSettings settings, Path dataDir) {
         this.settings = settings;
@@ -50,8 +51,22 @@ public final class KafkaRuntime implements Managed {
         }
     }
 
+    /** A shared admin client (thread-safe), created on first use. */
+    public synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(adminConfig());
+        }
+        return admin;
+    }
+
     @Override
     public void stop() {
+        synchronized (this) {
+            if (admin != null) {
+                admin.close(java.time.Duration.ofSeconds(5));
+                admin = null;
+            }
+        }
         if (embedded != null) {
             embedded.close();
             embedded = null;

@@ -76,6 +76,45 @@ public final class SettingsStore {
         }
     }
 
+    /**
+     * Follows the settings topic on a thread of its own and hands every new value to {@code onChange}, starting
+     * with the current one; returns a handle that stops following.
+     */
+    public AutoCloseable watch(java.util.function.Consumer<Stored> onChange) {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumerConfig(),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread t = new Thread(() -> {
+            try (consumer) {
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(List.of(tp));
+                while (!stopped.get()) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                        if (r.key() != null && KEY.equals(new String(r.key(), StandardCharsets.UTF_8))
+                                && r.value() != null) {
+                            try {
+                                onChange.accept(mapper.readValue(r.value(), Stored.class));
+                            } catch (java.io.IOException e) {
+                                org.slf4j.LoggerFactory.getLogger(SettingsStore.class)
+                                        .error("unreadable syncer settings at offset {} of {}", r.offset(), topic);
+                            }
+                        }
+                    }
+                }
+            } catch (org.apache.kafka.common.errors.WakeupException e) {
+                // stopping
+            }
+        }, "sluice-settings-watch");
+        t.setDaemon(true);
+        t.start();
+        return () -> {
+            stopped.set(true);
+            consumer.wakeup();
+            t.join(10_000);
+        };
+    }
+
     public Optional<Stored> load() {
         TopicPartition tp = new TopicPartition(topic, 0);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumerConfig(),

@@ -13,19 +13,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Owns the syncer of this node: starts it from the stored settings at boot, replaces it on PUT, stops it on
- * request, and reports its status.
+ * Owns the syncer of this node. The wanted settings live in Kafka (any node may change them); the syncer runs
+ * here only while this node is the leader and the settings say it should run. Every change of either is
+ * reconciled at once.
  */
-public final class SyncerManager implements Managed {
+public final class SyncerManager implements Managed, LeaderElector.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(SyncerManager.class);
     private final KafkaRuntime kafka;
     private final SettingsStore store;
     private final SluiceConfiguration.SyncerSettings tuning;
+    private Supplier<Optional<SyncerView>> leaderStatus = Optional::empty;
     private Syncer syncer;
-    private SyncerRequest request;
+    private SyncerRequest running;
+    private SettingsStore.Stored wanted;
+    private boolean leader;
+    private AutoCloseable watch;
 
     public SyncerManager(KafkaRuntime kafka, SettingsStore store, SluiceConfiguration.SyncerSettings tuning) {
         this.kafka = kafka;
@@ -33,61 +40,128 @@ public final class SyncerManager implements Managed {
         this.tuning = tuning;
     }
 
-    @Override
-    public synchronized void start() {
-        store.ensureTopic();
-        Optional<SettingsStore.Stored> stored = store.load();
-        if (stored.isPresent()) {
-            request = stored.get().request();
-            if (stored.get().running()) {
-                LOG.info("starting the syncer from its stored settings ({})", request.source());
-                launch();
-            }
-        }
+    /** Where the status of a syncer running on another node comes from. */
+    public synchronized void leaderStatus(Supplier<Optional<SyncerView>> supplier) {
+        this.leaderStatus = supplier;
     }
 
     @Override
-    public synchronized void stop() {
+    public void start() {
+        store.ensureTopic();
+        synchronized (this) {
+            wanted = store.load().orElse(null);
+        }
+        watch = store.watch(this::settingsChanged);
+    }
+
+    @Override
+    public void stop() throws Exception {
+        if (watch != null) {
+            watch.close();
+        }
+        synchronized (this) {
+            stopSyncer();
+        }
+    }
+
+    private synchronized void settingsChanged(SettingsStore.Stored stored) {
+        wanted = stored;
+        reconcile();
+    }
+
+    @Override
+    public synchronized void leadershipGained() {
+        leader = true;
+        reconcile();
+    }
+
+    @Override
+    public synchronized void leadershipLost() {
+        leader = false;
+        reconcile();
+    }
+
+    public synchronized boolean isLeader() {
+        return leader;
+    }
+
+    /** Whether this node runs the syncer now. */
+    public synchronized boolean runsSyncer() {
+        return syncer != null;
+    }
+
+    private void reconcile() {
+        boolean shouldRun = leader && wanted != null && wanted.running();
+        if (!shouldRun) {
+            stopSyncer();
+            return;
+        }
+        if (syncer != null && Objects.equals(running, wanted.request())) {
+            return;
+        }
+        stopSyncer();
+        running = wanted.request();
+        LOG.info("starting the syncer ({})", running.source());
+        launch(running);
+    }
+
+    private void stopSyncer() {
         if (syncer != null) {
             syncer.close();
             syncer = null;
+            running = null;
         }
     }
 
-    /** Stores the settings and (re)starts the syncer with them. */
-    public synchronized SyncerView configure(SyncerRequest newRequest) {
-        stop();
-        request = newRequest;
-        store.save(new SettingsStore.Stored(newRequest, true));
-        launch();
+    /** Stores the settings (every node sees them) and reconciles here at once. */
+    public synchronized SyncerView configure(SyncerRequest request) {
+        SettingsStore.Stored stored = new SettingsStore.Stored(request, true);
+        store.save(stored);
+        wanted = stored;
+        reconcile();
         return status();
     }
 
-    /** Stops the syncer and remembers that it should stay stopped. */
+    /** Stores that the syncer should stay stopped, wherever it runs. */
     public synchronized SyncerView halt() {
-        stop();
-        if (request != null) {
-            store.save(new SettingsStore.Stored(request, false));
+        if (wanted != null) {
+            SettingsStore.Stored stored = new SettingsStore.Stored(wanted.request(), false);
+            store.save(stored);
+            wanted = stored;
         }
+        reconcile();
         return status();
     }
 
     /** The source account, for a facade with no accounts of its own. */
     public synchronized Optional<SyncerRequest.Source> source() {
-        return Optional.ofNullable(request).map(SyncerRequest::source);
+        return Optional.ofNullable(wanted).map(w -> w.request().source());
     }
 
+    /** This node's syncer, or {@code null} when it does not run one. */
+    public synchronized SyncerView localStatus() {
+        return syncer == null ? null : SyncerView.of(syncer.status());
+    }
+
+    /** The syncer's status: this node's when it leads, otherwise what the leader publishes. */
     public synchronized SyncerView status() {
         if (syncer != null) {
             return SyncerView.of(syncer.status());
         }
+        if (!leader && wanted != null && wanted.running()) {
+            Optional<SyncerView> remote = leaderStatus.get();
+            if (remote.isPresent()) {
+                return remote.get();
+            }
+        }
         SyncerView view = SyncerView.unconfigured(topicGtids());
-        if (request == null) {
+        if (wanted == null) {
             return view;
         }
-        SyncerRequest.Source s = request.source();
-        return new SyncerView("STOPPED", new SyncerView.SourceView(s.host(), s.port(), s.user()), serverId(), null,
-                null, view.executedGtidSet(), null, 0, 0, 0, null, null);
+        SyncerRequest.Source s = wanted.request().source();
+        String state = wanted.running() ? "WAITING_FOR_LEADER" : "STOPPED";
+        return new SyncerView(state, new SyncerView.SourceView(s.host(), s.port(), s.user()), serverId(wanted.request()),
+                null, null, view.executedGtidSet(), null, 0, 0, 0, null, null);
     }
 
     private String topicGtids() {
@@ -99,14 +173,14 @@ public final class SyncerManager implements Managed {
         }
     }
 
-    private long serverId() {
+    private long serverId(SyncerRequest request) {
         return request.serverId() != null ? request.serverId() : Identity.serverId(kafka.topic());
     }
 
-    private void launch() {
+    private void launch(SyncerRequest request) {
         SyncerRequest.Source s = request.source();
         String topic = kafka.topic();
-        SyncerConfig config = new SyncerConfig(s.host(), s.port(), s.user(), s.password(), serverId(), topic,
+        SyncerConfig config = new SyncerConfig(s.host(), s.port(), s.user(), s.password(), serverId(request), topic,
                 Math.min(tuning.maxRecordBytes, kafka.topicSpec().maxMessageBytes() - 64 * 1024),
                 tuning.groupCommitBytes, Duration.ofMillis(tuning.groupCommitDelayMs),
                 Duration.ofSeconds(tuning.heartbeatSeconds), kafka.producerConfig("sluice-syncer-" + topic),
