@@ -1,0 +1,196 @@
+package io.sluice.app;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Sluice node as a real process: {@code java -jar target/sluice.jar server node.yml}, on free loopback ports,
+ * against an existing Kafka cluster. {@link #kill()} is a SIGKILL, as a crash would be.
+ */
+final class SluiceNode implements AutoCloseable {
+    private static final Path JAR = Path.of("target", "sluice.jar");
+    private final String name;
+    private final Path dir;
+    private final int restPort;
+    private final int facadePort;
+    private final String yaml;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Process process;
+
+    private SluiceNode(String name, Path dir, int restPort, int facadePort, String yaml) {
+        this.name = name;
+        this.dir = dir;
+        this.restPort = restPort;
+        this.facadePort = facadePort;
+        this.yaml = yaml;
+    }
+
+    /** Starts a node; a port taken between choosing and binding it (a race with other processes) is retried. */
+    static SluiceNode start(String name, String bootstrap, String topic, Path parent) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(name, bootstrap, topic, parent);
+            } catch (PortTakenException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The node could not bind one of its ports. */
+    static final class PortTakenException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+
+    private static synchronized int[] freePorts(int n) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[n];
+        int[] ports = new int[n];
+        try {
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0);
+                ports[i] = sockets[i].getLocalPort();
+            }
+        } finally {
+            for (ServerSocket s : sockets) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
+        return ports;
+    }
+
+    private static SluiceNode startOnce(String name, String bootstrap, String topic, Path parent) throws Exception {
+        Path dir = Files.createDirectories(parent.resolve(name));
+        int[] ports = freePorts(3);
+        int rest = ports[0];
+        int admin = ports[1];
+        int facade = ports[2];
+        String yaml = """
+                server:
+                  applicationConnectors: [{type: http, port: %d, bindHost: 127.0.0.1}]
+                  adminConnectors: [{type: http, port: %d, bindHost: 127.0.0.1}]
+                dataDir: %s
+                kafka:
+                  bootstrapServers: "%s"
+                  topic: %s
+                facade:
+                  bindHost: 127.0.0.1
+                  port: %d
+                cluster:
+                  nodeId: %s
+                  advertisedHost: 127.0.0.1
+                  sessionTimeoutMs: 6000
+                  heartbeatMs: 500
+                logging:
+                  level: INFO
+                  loggers: {org.apache.kafka: WARN, kafka: WARN}
+                """.formatted(rest, admin, dir.resolve("data"), bootstrap, topic, facade, name);
+        Files.writeString(dir.resolve("node.yml"), yaml);
+        SluiceNode node = new SluiceNode(name, dir, rest, facade, yaml);
+        node.launch();
+        return node;
+    }
+
+    private void launch() throws Exception {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the integration tests through "
+                    + "Maven (mvn verify), which packages it first");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        process = new ProcessBuilder(java, "-Xmx384m", "-XX:+UseSerialGC", "-jar", JAR.toAbsolutePath().toString(),
+                "server", dir.resolve("node.yml").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node.log").toFile()))
+                .start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                if (Files.readString(dir.resolve("node.log")).contains("Address already in use")) {
+                    throw new PortTakenException("node " + name + " found a port taken");
+                }
+                throw new IllegalStateException("node " + name + " exited with " + process.exitValue() + "; see "
+                        + dir.resolve("node.log"));
+            }
+            try {
+                if (get("/api/v1/cluster").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("node " + name + " did not start within 90 s; see " + dir.resolve("node.log"));
+    }
+
+    String name() {
+        return name;
+    }
+
+    int facadePort() {
+        return facadePort;
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> put(String path, String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hook, no leaving the group, no OFFLINE record. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: a clean shutdown. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    Path log() {
+        return dir.resolve("node.log");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (alive()) {
+            stop();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SluiceNode[" + name + ", rest " + restPort + ", facade " + facadePort + "]";
+    }
+
+    String yaml() {
+        return yaml;
+    }
+}
