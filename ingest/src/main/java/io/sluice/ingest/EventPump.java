@@ -24,6 +24,11 @@ import java.util.zip.CRC32;
  * what the topic has already (made-up events, control events at or before the topic's last position, transactions
  * whose GTID it holds), writes the rest byte-exact, and commits Kafka transactions at group-commit points. Large
  * events are streamed through in pieces. Runs until the connection fails or {@code stopping} turns true.
+ *
+ * <p>File names and positions are those of one server: after a failover (or any change of the server behind the
+ * address), the new server's binlog is a new file sequence that cannot be compared with the old one's. When the
+ * source's server_uuid is not the one of the topic's last checkpoint, every control event it sends (its
+ * FORMAT_DESCRIPTION, PREVIOUS_GTIDS, real ROTATEs) is written, and duplicates are told by GTID alone.
  */
 final class EventPump {
     private static final Logger LOG = LoggerFactory.getLogger(EventPump.class);
@@ -63,8 +68,15 @@ final class EventPump {
         this.sourceUuid = sourceUuid;
         this.assembler = new TransactionAssembler(writer, config.maxRecordBytes());
         this.smallEvent = Math.min(config.maxRecordBytes(), 1024 * 1024);
-        this.topicFile = tail.file();
-        this.topicPosition = tail.position();
+        if (tail.sourceUuid() != null && !tail.sourceUuid().equalsIgnoreCase(sourceUuid)) {
+            LOG.info("source {} is not the server the topic followed ({}): its binlog starts a new file sequence in "
+                    + "the topic", sourceUuid, tail.sourceUuid());
+            this.topicFile = null;
+            this.topicPosition = 0;
+        } else {
+            this.topicFile = tail.file();
+            this.topicPosition = tail.position();
+        }
         this.file = tail.file();
         this.position = tail.position();
         this.fde = tail.fde();

@@ -4,6 +4,8 @@ import io.sluice.kafka.binlog.TopicTail;
 import io.sluice.model.gtid.GtidSet;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The syncer's progress, written by its thread and read by status requests. */
 final class SyncProgress {
@@ -14,10 +16,14 @@ final class SyncProgress {
     private volatile long bytes;
     private volatile String sourceUuid;
     private volatile String sourceVersion;
+    private volatile SourceEndpoint current;
+    private volatile long failovers;
+    private volatile long connectionAttempts;
     private volatile String lastError;
     private volatile int lastErrorCode;
     private volatile Instant lastErrorAt;
     private volatile Instant lastEventAt;
+    private final Map<String, String> refused = new TreeMap<>();
 
     void recovered(TopicTail tail) {
         executed = tail.executed();
@@ -25,9 +31,30 @@ final class SyncProgress {
         position = tail.position();
     }
 
+    void attempt() {
+        connectionAttempts++;
+    }
+
     void connected(String uuid, String version) {
         sourceUuid = uuid;
         sourceVersion = version;
+    }
+
+    /** The syncer streams from {@code endpoint} now; {@code switched} when it is another server than before. */
+    void streamingFrom(SourceEndpoint endpoint, boolean switched) {
+        current = endpoint;
+        if (switched) {
+            failovers++;
+        }
+        synchronized (refused) {
+            refused.remove(endpoint.toString());
+        }
+    }
+
+    void refused(SourceEndpoint endpoint, String why) {
+        synchronized (refused) {
+            refused.put(endpoint.toString(), why);
+        }
     }
 
     void committed(GtidSet set, String currentFile, long currentPosition, long addedTransactions, long addedBytes) {
@@ -43,8 +70,12 @@ final class SyncProgress {
     }
 
     void failed(Throwable t) {
-        lastError = t.getMessage() == null ? t.toString() : t.getMessage();
-        lastErrorCode = Failures.mysqlCode(t);
+        failed(t.getMessage() == null ? t.toString() : t.getMessage(), Failures.mysqlCode(t));
+    }
+
+    void failed(String message, int code) {
+        lastError = message;
+        lastErrorCode = code;
         lastErrorAt = Instant.now();
     }
 
@@ -53,8 +84,14 @@ final class SyncProgress {
     }
 
     SyncerStatus status(SyncerState state, SyncerConfig config) {
+        SourceEndpoint c = current;
+        Map<String, String> refusedNow;
+        synchronized (refused) {
+            refusedNow = Map.copyOf(refused);
+        }
         return new SyncerStatus(state, config.host(), config.port(), config.user(), config.serverId(), sourceUuid,
                 sourceVersion, executed.toString(), file, position, transactions, bytes, lastError, lastErrorCode,
-                lastErrorAt, lastEventAt);
+                lastErrorAt, lastEventAt, c == null ? null : c.host(), c == null ? 0 : c.port(), failovers,
+                connectionAttempts, refusedNow);
     }
 }

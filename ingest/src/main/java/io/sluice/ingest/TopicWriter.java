@@ -19,6 +19,16 @@ import java.util.Set;
  * one Kafka transaction (group commit); the first record of every Kafka transaction carries a checkpoint (the GTID
  * set before it, the FORMAT_DESCRIPTION in effect, the source UUID). A source transaction counts as durable only
  * once {@link #commit} has returned. The fixed transactional id fences any older writer. Not thread-safe.
+ *
+ * <p>Order of a start: {@link #open} first ({@code initTransactions()}: it fences an older writer and completes or
+ * aborts its last Kafka transaction — including one of our own whose commit timed out), and only then read the tail
+ * of the topic and {@link #resume} from it. Read the other way round, a commit that was still completing would be
+ * missed by the tail and its source transactions written twice.
+ *
+ * <p>Once a Kafka call has failed, {@link #close} does not try {@code abortTransaction()} (with too few in-sync
+ * replicas it would block for {@code max.block.ms}) nor wait for batches that cannot be acknowledged: it closes the
+ * producer at once, and the next writer's {@code initTransactions()} aborts (or completes, if its commit got through)
+ * what was left open.
  */
 final class TopicWriter implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
@@ -36,12 +46,36 @@ final class TopicWriter implements AutoCloseable {
     private long bytesWritten;
     private long transactionsWritten;
     private int pendingTransactions;
+    private boolean failed;
+    private Duration closeTimeout = Duration.ofSeconds(5);
 
-    TopicWriter(Map<String, Object> producerConfig, String topic, GtidSet committed) {
-        this.producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+    private TopicWriter(Producer<byte[], byte[]> producer, String topic) {
+        this.producer = producer;
         this.topic = topic;
-        this.committed = committed;
-        producer.initTransactions();
+        this.committed = GtidSet.EMPTY;
+    }
+
+    /**
+     * A new producer with its transactions initialised (the transactional id's older writers fenced, their open
+     * transaction finished). The producer is closed within {@code closeTimeout} if that fails.
+     */
+    static TopicWriter open(Map<String, Object> producerConfig, String topic, Duration closeTimeout) {
+        Producer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        try {
+            producer.initTransactions();
+        } catch (RuntimeException e) {
+            producer.close(closeTimeout);
+            throw e;
+        }
+        TopicWriter writer = new TopicWriter(producer, topic);
+        writer.closeTimeout = closeTimeout;
+        return writer;
+    }
+
+    /** Starts from what the topic holds: {@code committed} is its GTID set, read after {@link #open}. */
+    void resume(GtidSet topicSet) {
+        this.committed = topicSet;
     }
 
     /** What checkpoints say about the FORMAT_DESCRIPTION in effect and the source. */
@@ -53,13 +87,18 @@ final class TopicWriter implements AutoCloseable {
     /** Appends one record to the open Kafka transaction, opening one if needed. */
     void send(RecordMeta meta, byte[] value) {
         RecordMeta m = meta;
-        if (!open) {
-            producer.beginTransaction();
-            open = true;
-            openedAtNanos = System.nanoTime();
-            m = meta.withCheckpoint(committed, fde, sourceUuid);
+        try {
+            if (!open) {
+                producer.beginTransaction();
+                open = true;
+                openedAtNanos = System.nanoTime();
+                m = meta.withCheckpoint(committed, fde, sourceUuid);
+            }
+            producer.send(new ProducerRecord<>(topic, 0, null, null, value, Records.headers(m)));
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
         }
-        producer.send(new ProducerRecord<>(topic, 0, null, null, value, Records.headers(m)));
         pendingBytes += value.length;
         pendingRecords++;
     }
@@ -91,7 +130,12 @@ final class TopicWriter implements AutoCloseable {
         if (!open) {
             return;
         }
-        producer.commitTransaction();
+        try {
+            producer.commitTransaction();
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
         open = false;
         committed = committed.union(pending.build());
         pending = GtidSet.builder();
@@ -126,22 +170,25 @@ final class TopicWriter implements AutoCloseable {
         return transactionsWritten;
     }
 
-    /** Aborts what is open (best effort) and closes the producer within {@code timeout}. */
+    /**
+     * Aborts what is open and closes the producer within {@code timeout}; after a Kafka failure, closes it at once
+     * without aborting.
+     */
     void close(Duration timeout) {
         try {
-            if (open) {
+            if (open && !failed) {
                 producer.abortTransaction();
             }
         } catch (RuntimeException ignored) {
             // closing anyway; the broker aborts the transaction when it times out or a new writer fences it
         } finally {
             open = false;
-            producer.close(timeout);
+            producer.close(failed ? Duration.ZERO : timeout);
         }
     }
 
     @Override
     public void close() {
-        close(Duration.ofSeconds(5));
+        close(closeTimeout);
     }
 }

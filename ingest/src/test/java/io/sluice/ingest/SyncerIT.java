@@ -3,34 +3,21 @@ package io.sluice.ingest;
 import io.sluice.kafka.KafkaClientDefaults;
 import io.sluice.kafka.TopicManager;
 import io.sluice.kafka.TopicSpec;
-import io.sluice.kafka.binlog.Records;
-import io.sluice.model.binlog.BinlogEvents;
-import io.sluice.model.binlog.Checksums;
 import io.sluice.model.binlog.EventType;
-import io.sluice.model.gtid.Gtid;
 import io.sluice.model.gtid.GtidSet;
-import io.sluice.model.record.EventFramer;
-import io.sluice.model.record.RecordKind;
-import io.sluice.model.record.RecordMeta;
 import io.sluice.testkit.KafkaCluster;
 import io.sluice.testkit.MysqlServer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.sluice.ingest.SyncerAssertions.awaitTopicHas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -77,7 +64,7 @@ class SyncerIT {
         }
         try (Syncer syncer = new Syncer(config(256 * 1024), null)) {
             syncer.start();
-            awaitTopicHas(syncer, source.gtidExecuted());
+            awaitTopicHas(syncer, source.gtidExecuted(), Duration.ofSeconds(120));
             assertThat(syncer.state()).isEqualTo(SyncerState.RUNNING);
         }
         // while the syncer is down: a large transaction (split into parts) and an event above 16 MiB
@@ -85,13 +72,13 @@ class SyncerIT {
         source.execute("INSERT INTO app.t (id, v, b) VALUES (1000, 'big', REPEAT('b', 20 * 1024 * 1024))");
         try (Syncer syncer = new Syncer(config(256 * 1024), null)) {
             syncer.start();
-            awaitTopicHas(syncer, source.gtidExecuted());
+            awaitTopicHas(syncer, source.gtidExecuted(), Duration.ofSeconds(120));
             source.execute("DELETE FROM app.t WHERE id < 50");
-            awaitTopicHas(syncer, source.gtidExecuted());
+            awaitTopicHas(syncer, source.gtidExecuted(), Duration.ofSeconds(120));
             assertThat(syncer.status().transactions()).isGreaterThanOrEqualTo(3);
         }
 
-        TopicContent content = readTopic();
+        TopicContent content = TopicContent.read(kafka.bootstrapServers(), TOPIC);
         assertThat(content.duplicates).isEmpty();
         assertThat(GtidSet.parse(source.gtidExecuted()).subtract(content.gtids)).isEqualTo(GtidSet.EMPTY);
         assertThat(content.splitTransactions).isGreaterThanOrEqualTo(1);
@@ -117,67 +104,5 @@ class SyncerIT {
             assertThat(syncer.status().lastError()).contains("Access denied").doesNotContain("wrong");
             assertThat(syncer.status().toString()).doesNotContain("wrong");
         }
-    }
-
-    private static void awaitTopicHas(Syncer syncer, String gtids) {
-        GtidSet expected = GtidSet.parse(gtids);
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            assertThat(syncer.state()).isNotEqualTo(SyncerState.ERROR);
-            assertThat(GtidSet.parse(syncer.status().executedGtidSet()).containsAll(expected))
-                    .as("topic has %s (status %s)", expected, syncer.status()).isTrue();
-        });
-    }
-
-    /** What the topic holds, checked event by event. */
-    static final class TopicContent {
-        GtidSet gtids = GtidSet.EMPTY;
-        final List<Gtid> duplicates = new ArrayList<>();
-        int splitTransactions;
-        long largestEvent;
-        int badChecksums;
-        final Set<Integer> controlTypes = new HashSet<>();
-        final Set<String> files = new HashSet<>();
-    }
-
-    private TopicContent readTopic() {
-        TopicContent content = new TopicContent();
-        TopicPartition tp = new TopicPartition(TOPIC, 0);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                KafkaClientDefaults.consumer(kafka.bootstrapServers(), Map.of()), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            ByteArrayOutputStream transaction = new ByteArrayOutputStream();
-            while (consumer.position(tp) < end) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    RecordMeta meta = Records.meta(r);
-                    content.files.add(meta.file());
-                    if (meta.kind() == RecordKind.CONTROL) {
-                        content.controlTypes.add(BinlogEvents.type(r.value(), 0));
-                        continue;
-                    }
-                    transaction.writeBytes(r.value());
-                    if (!meta.endsUnit()) {
-                        continue;
-                    }
-                    if (meta.part() > 0) {
-                        content.splitTransactions++;
-                    }
-                    for (byte[] event : EventFramer.split(transaction.toByteArray())) {
-                        content.largestEvent = Math.max(content.largestEvent, event.length);
-                        if (!Checksums.verify(event, 0, event.length)) {
-                            content.badChecksums++;
-                        }
-                    }
-                    transaction.reset();
-                    if (content.gtids.contains(meta.gtid())) {
-                        content.duplicates.add(meta.gtid());
-                    }
-                    content.gtids = content.gtids.with(meta.gtid());
-                }
-            }
-        }
-        return content;
     }
 }

@@ -167,6 +167,32 @@ public final class SourceClient implements AutoCloseable {
 
     /** A text-protocol query; its rows, each column as a string or {@code null}. */
     public List<List<String>> query(String sql) throws IOException {
+        return result(sql).rows();
+    }
+
+    /**
+     * A text-protocol query whose rows are read by column name (e.g. {@code SHOW REPLICA STATUS}, whose columns
+     * differ between versions).
+     *
+     * @return one map per row, column name to value (or {@code null}), in column order
+     */
+    public List<Map<String, String>> queryNamed(String sql) throws IOException {
+        Result result = result(sql);
+        List<Map<String, String>> named = new ArrayList<>(result.rows().size());
+        for (List<String> row : result.rows()) {
+            Map<String, String> values = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < row.size(); i++) {
+                values.put(result.columns().get(i), row.get(i));
+            }
+            named.add(values);
+        }
+        return named;
+    }
+
+    private record Result(List<String> columns, List<List<String>> rows) {
+    }
+
+    private Result result(String sql) throws IOException {
         channel.resetSequence();
         channel.write(new PacketWriter(sql.length() + 1).u8(COM_QUERY).string(sql).toByteArray());
         byte[] first = channel.read(MAX_RESPONSE);
@@ -175,11 +201,17 @@ public final class SourceClient implements AutoCloseable {
         }
         List<List<String>> rows = new ArrayList<>();
         if (Packets.isOk(first)) {
-            return rows;
+            return new Result(List.of(), rows);
         }
         long columns = new PacketReader(first).lenencInt();
+        List<String> names = new ArrayList<>((int) columns);
         for (long i = 0; i < columns; i++) {
-            channel.read(MAX_RESPONSE);
+            // ColumnDefinition41: catalog, schema, table, org_table, name, … (protocol_classic.cc)
+            PacketReader definition = new PacketReader(channel.read(MAX_RESPONSE));
+            for (int skip = 0; skip < 4; skip++) {
+                definition.lenencString(MAX_RESPONSE);
+            }
+            names.add(definition.lenencString(MAX_RESPONSE));
         }
         byte[] eof = channel.read(MAX_RESPONSE);
         if (!Packets.isEof(eof)) {
@@ -188,7 +220,7 @@ public final class SourceClient implements AutoCloseable {
         while (true) {
             byte[] row = channel.read(MAX_RESPONSE);
             if (Packets.isEof(row)) {
-                return rows;
+                return new Result(names, rows);
             }
             if (Packets.isErr(row)) {
                 throw Packets.parseErr(row);
