@@ -21,6 +21,8 @@ public enum SyncerState {
      * Kafka cannot take writes (for example fewer in-sync replicas than {@code min.insync.replicas}, or no leader):
      * the syncer has closed its producer and its source connection, reads nothing, and probes Kafka until it takes
      * writes again; then it resumes by itself from the topic's GTID set. Nothing is lost: the source keeps its binlog.
+     * Noticed when a send or commit fails, that is within the producer's {@code max.block.ms} (30 s by default) of
+     * the first write that Kafka cannot take; until then the state stays {@link #RUNNING}.
      */
     PAUSED,
     /** A failure that needs an operator (wrong password, purged binlogs, unsafe topic, fenced); not retried. */
