@@ -25,6 +25,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -180,7 +181,7 @@ public final class SourceClient implements AutoCloseable {
         Result result = result(sql);
         List<Map<String, String>> named = new ArrayList<>(result.rows().size());
         for (List<String> row : result.rows()) {
-            Map<String, String> values = new java.util.LinkedHashMap<>();
+            Map<String, String> values = new LinkedHashMap<>();
             for (int i = 0; i < row.size(); i++) {
                 values.put(result.columns().get(i), row.get(i));
             }
