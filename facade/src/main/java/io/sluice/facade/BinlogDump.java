@@ -64,6 +64,7 @@ final class BinlogDump implements Runnable {
     private long lastSendNanos = System.nanoTime();
     private final EventFramer framer;
     private long startedNanos;
+    private String sourceUuid;
     private boolean caughtUp;
 
     BinlogDump(FacadeConfig config, Channel channel, PacketOut out, ReplicaRegistry.Entry entry, Session session,
@@ -189,6 +190,7 @@ final class BinlogDump implements Runnable {
         }
         BinlogTopicReader.StartAt at = (BinlogTopicReader.StartAt) start;
         RecordMeta cp = at.checkpoint();
+        sourceUuid = cp.sourceUuid();
         beginFile(cp.file());
         if (cp.fde() != null) {
             FormatDescription fde = FormatDescription.parse(cp.fde());
@@ -248,6 +250,14 @@ final class BinlogDump implements Runnable {
     }
 
     private void onRecord(RecordMeta meta, byte[] value) {
+        if (meta.sourceUuid() != null && !meta.sourceUuid().equals(sourceUuid)) {
+            // the syncer moved to another server: its file names and positions are a new sequence (they may even
+            // repeat the old server's), so the replica must be told of the file again with a fake ROTATE
+            if (sourceUuid != null) {
+                beginFile(meta.file());
+            }
+            sourceUuid = meta.sourceUuid();
+        }
         if (meta.kind() == RecordKind.CONTROL) {
             onControl(meta, value);
             return;

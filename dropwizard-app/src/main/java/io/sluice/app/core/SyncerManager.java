@@ -161,7 +161,7 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
         SyncerRequest.Source s = wanted.request().source();
         String state = wanted.running() ? "WAITING_FOR_LEADER" : "STOPPED";
         return new SyncerView(state, new SyncerView.SourceView(s.host(), s.port(), s.user()), serverId(wanted.request()),
-                null, null, view.executedGtidSet(), null, 0, 0, 0, null, null);
+                null, null, view.executedGtidSet(), null, 0, 0, 0, null, null, null, 0, java.util.Map.of());
     }
 
     private String topicGtids() {
@@ -185,6 +185,9 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
                 tuning.groupCommitBytes, Duration.ofMillis(tuning.groupCommitDelayMs),
                 Duration.ofSeconds(tuning.heartbeatSeconds), kafka.producerConfig("sluice-syncer-" + topic),
                 kafka.consumerConfig());
+        config = config.withFailover(request.candidates().stream()
+                .map(c -> new io.sluice.ingest.SourceEndpoint(c.host(), c.port())).toList(),
+                request.discoverGroupPrimary());
         syncer = new Syncer(config, Identity.syncerUuid(topic));
         syncer.start();
     }
