@@ -199,6 +199,16 @@ public final class BinlogTopicReader {
     }
 
     /**
+     * The GTIDs the topic no longer holds ({@code @@global.gtid_purged} of a source): costs the read of the
+     * records before the first checkpoint, at most one Kafka transaction. Empty for an empty topic.
+     */
+    public GtidSet purged() {
+        long begin = beginOffset();
+        Checkpoint first = checkpointAtOrAfter(begin, endOffset());
+        return first == null ? GtidSet.EMPTY : purgedBefore(begin, first);
+    }
+
+    /**
      * The GTIDs no longer in the topic: those before the first checkpoint, less the whole transactions still
      * held between the log start and that checkpoint.
      */
