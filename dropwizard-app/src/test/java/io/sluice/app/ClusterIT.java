@@ -160,6 +160,12 @@ class ClusterIT {
                 }
             }
         });
+        // every replica connected before the watch starts (a replica starts in "Connecting")
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (MysqlServer r : replicas) {
+                assertThat(r.replicaStatus().get("Replica_IO_Running")).isEqualTo("Yes");
+            }
+        });
         ConcurrentLinkedQueue<String> stops = new ConcurrentLinkedQueue<>();
         AtomicBoolean watching = new AtomicBoolean(true);
         CompletableFuture<Void> watcher = CompletableFuture.runAsync(() -> {
