@@ -1,0 +1,104 @@
+package io.sluice.app;
+
+import io.sluice.facade.FacadeConfig;
+import io.sluice.facade.FacadeServer;
+import io.sluice.ingest.Syncer;
+import io.sluice.ingest.SyncerConfig;
+import io.sluice.kafka.KafkaClientDefaults;
+import io.sluice.kafka.TopicManager;
+import io.sluice.kafka.TopicSpec;
+import io.sluice.testkit.KafkaCluster;
+import io.sluice.testkit.MysqlServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * A real MySQL 8.0.31 source, the syncer, one real Kafka broker and the facade, wired as in {@link
+ * FacadeReplicaIT}, for the client compatibility tests. The facade listens on a fixed port so that it can be
+ * stopped and started again where its clients expect it.
+ */
+final class SluicePipeline implements AutoCloseable {
+    static final String USER = "repl";
+    static final String PASSWORD = "repl-pass";
+
+    final MysqlServer source;
+    final KafkaCluster kafka;
+    final Syncer syncer;
+    final FacadeServer facade;
+    final int facadePort;
+
+    private SluicePipeline(MysqlServer source, KafkaCluster kafka, Syncer syncer, FacadeServer facade, int port) {
+        this.source = source;
+        this.kafka = kafka;
+        this.syncer = syncer;
+        this.facade = facade;
+        this.facadePort = port;
+    }
+
+    static SluicePipeline start(String topic, int sourceServerId) throws Exception {
+        MysqlServer source = MysqlServer.start(sourceServerId);
+        KafkaCluster kafka = null;
+        Syncer syncer = null;
+        try {
+            source.createUser(USER, PASSWORD, "caching_sha2_password");
+            kafka = KafkaCluster.start(1);
+            TopicSpec spec = TopicSpec.embedded(topic);
+            try (Admin admin = kafka.admin()) {
+                TopicManager.createOrVerify(admin, spec);
+            }
+            Map<String, Object> consumer = KafkaClientDefaults.consumer(kafka.bootstrapServers(), Map.of());
+            syncer = new Syncer(new SyncerConfig(source.host(), source.port(), USER, PASSWORD, 1001, topic,
+                    1024 * 1024, 4 * 1024 * 1024, Duration.ofMillis(100), Duration.ofSeconds(2),
+                    KafkaClientDefaults.transactionalProducer(kafka.bootstrapServers(), "sluice-syncer-" + topic,
+                            spec, Map.of()), consumer), null);
+            syncer.start();
+            int port = freePort();
+            FacadeServer facade = new FacadeServer(new FacadeConfig("127.0.0.1", port, 99,
+                    "5a5a5a5a-0000-4000-8000-000000000002", "8.0.31-sluice", topic, consumer, 100, 1024 * 1024,
+                    1L << 30), user -> USER.equals(user) ? Optional.of(PASSWORD) : Optional.empty());
+            facade.start();
+            return new SluicePipeline(source, kafka, syncer, facade, port);
+        } catch (Exception | Error e) {
+            closeQuietly(syncer, kafka, source);
+            throw e;
+        }
+    }
+
+    /** The last GTID the source committed, {@code uuid:N} (the source has only its own GTIDs). */
+    String lastSourceGtid() {
+        String executed = source.gtidExecuted();
+        String uuid = source.serverUuid();
+        String interval = executed.substring(executed.lastIndexOf(':') + 1);
+        return uuid + ":" + interval.substring(interval.indexOf('-') + 1);
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(facade, syncer, kafka, source);
+    }
+
+    static void closeQuietly(AutoCloseable... resources) {
+        for (AutoCloseable c : resources) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
