@@ -51,8 +51,15 @@ public final class BinlogTopicReader {
         return consumer.endOffsets(List.of(partition), timeout).get(partition);
     }
 
-    /** A checkpoint found in the topic: its offset and the record's metadata. */
-    public record Checkpoint(long offset, RecordMeta meta) {
+    /**
+     * A checkpoint found in the topic: its offset, the record's metadata, and the position in {@code meta.file()}
+     * at which the record's first event starts (-1 when unknown).
+     */
+    public record Checkpoint(long offset, RecordMeta meta, long start) {
+        public Checkpoint(long offset, RecordMeta meta) {
+            this(offset, meta, -1);
+        }
+
         public GtidSet before() {
             return meta.checkpoint();
         }
@@ -137,7 +144,7 @@ public final class BinlogTopicReader {
                 }
                 RecordMeta meta = Records.meta(record);
                 if (meta.checkpoint() != null) {
-                    return new Checkpoint(record.offset(), meta);
+                    return new Checkpoint(record.offset(), meta, PositionSearch.startPos(meta, record.value()));
                 }
             }
         }
@@ -259,6 +266,43 @@ public final class BinlogTopicReader {
         if (System.nanoTime() > deadline) {
             throw new IllegalStateException("timed out after " + timeout + " " + what + " of " + partition);
         }
+    }
+
+    /** Where a dump by file and position starts, or why it cannot. */
+    public sealed interface PositionStart {
+    }
+
+    /**
+     * Start streaming at {@code offset}, whose record starts at {@code position} of {@code file} (or, at the end of
+     * a file, the record after it).
+     *
+     * @param fde         the FORMAT_DESCRIPTION of {@code file}, byte-exact; {@code null} if the topic lacks it
+     * @param fdeAtOffset whether the record at {@code offset} is that FORMAT_DESCRIPTION (a start at position 4)
+     */
+    public record FileStart(long offset, String file, long position, byte[] fde, boolean fdeAtOffset)
+            implements PositionStart {
+    }
+
+    /** The topic does not hold the file (never did, purged, or written from an earlier source server). */
+    public record UnknownFile(String file) implements PositionStart {
+    }
+
+    /**
+     * The topic holds the file but no event starts at the position: it falls inside an event or transaction
+     * ({@code pastEnd} false; {@code next} is where the next one starts), or past the end of the file.
+     */
+    public record BadPosition(String file, long position, long next, boolean pastEnd) implements PositionStart {
+    }
+
+    /**
+     * Finds where a dump by file and position starts: the first record whose events end after {@code position}
+     * in {@code file}, which must be a transaction boundary (or 4 or 0, the start of the file). An empty file name
+     * means the first file the topic holds. Searches only the part of the topic written from the latest source
+     * server (see {@link PositionSearch}); costs O(log n) short reads and one read forward of at most one Kafka
+     * transaction.
+     */
+    public PositionStart positionStart(String file, long position) {
+        return new PositionSearch(consumer, partition, this, timeout).find(file, position);
     }
 
     /** Positions the consumer for streaming from {@code offset}. */

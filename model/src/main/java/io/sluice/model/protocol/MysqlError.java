@@ -10,6 +10,7 @@ public enum MysqlError {
     ER_ACCESS_DENIED_ERROR(1045, "28000", "Access denied for user '%s'@'%s' (using password: %s)"),
     ER_UNKNOWN_COM_ERROR(1047, "08S01", "Unknown command"),
     ER_PARSE_ERROR(1064, "42000", "%s"),
+    ER_NO_SUCH_THREAD(1094, "HY000", "Unknown thread id: %d"),
     ER_UNKNOWN_ERROR(1105, "HY000", "%s"),
     ER_NET_PACKET_TOO_LARGE(1153, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes"),
     ER_NET_PACKETS_OUT_OF_ORDER(1156, "08S01", "Got packets out of order"),
@@ -21,6 +22,8 @@ public enum MysqlError {
     ER_MASTER_FATAL_ERROR_READING_BINLOG(1236, "HY000", "%s"),
     ER_NOT_SUPPORTED_AUTH_MODE(1251, "08004",
             "Client does not support authentication protocol requested by server; consider upgrading MySQL client"),
+    /** Since MySQL 5.6.5. */
+    ER_MALFORMED_GTID_SET_SPECIFICATION(1772, "HY000", "Malformed GTID set specification '%s'."),
     ER_MALFORMED_PACKET(1835, "HY000", "Malformed communication packet."),
     ER_QUERY_INTERRUPTED(1317, "70100", "Query execution was interrupted");
 
@@ -42,6 +45,26 @@ public enum MysqlError {
     /** ER_CANT_REPLICATE_ANONYMOUS_WITH_AUTO_POSITION, sent as 1236. */
     public static final String ANONYMOUS_WITH_AUTO_POSITION = "Cannot replicate anonymous transaction when "
             + "AUTO_POSITION = 1, at file %s, position %d.";
+
+    /**
+     * A COM_BINLOG_DUMP for a file the source does not have (Binlog_sender::init in {@code sql/rpl_binlog_sender.cc}),
+     * sent as 1236 without the position suffix.
+     */
+    public static final String UNKNOWN_LOG_FILE = "Could not find first log file name in binary log index file";
+
+    /** A COM_BINLOG_DUMP past the end of its file (Binlog_sender::check_start_file, 8.0.26+ wording), as 1236. */
+    public static final String POSITION_PAST_FILE =
+            "Client requested source to start replication from position > file size";
+
+    /** A COM_BINLOG_DUMP at a position inside an event (the binlog reader's Binlog_read_error::BOGUS), as 1236. */
+    public static final String BOGUS_DATA = "bogus data in log event";
+
+    /**
+     * The suffix Binlog_sender appends to a fatal error's reason: start file and position, last event read, last
+     * byte read. Arguments: start file, start position, file, position read, file, byte read.
+     */
+    public static final String DUMP_ERROR_SUFFIX = "%s; the first event '%s' at %d, the last event read from '%s' at "
+            + "%d, the last byte read from '%s' at %d.";
 
     private final int code;
     private final String sqlState;
