@@ -38,6 +38,7 @@ public final class FacadeServer implements AutoCloseable {
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
+    private TopicView view;
     private volatile Supplier<List<GroupMember>> groupMembers = List::of;
 
     public FacadeServer(FacadeConfig config, Credentials credentials) {
@@ -55,8 +56,9 @@ public final class FacadeServer implements AutoCloseable {
         if (serverChannel != null) {
             return;
         }
-        TopicView view = new TopicView(config.consumerConfig(), config.topic());
-        QueryResponder responder = new QueryResponder(config, view::tail, view::checksum, () -> groupMembers.get());
+        view = new TopicView(config.consumerConfig(), config.topic());
+        QueryResponder responder = new QueryResponder(config, view::tail, view::checksum, () -> groupMembers.get(),
+                view::purged, new AdminStatements(config, view::files, registry));
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
@@ -102,6 +104,10 @@ public final class FacadeServer implements AutoCloseable {
             boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
             workers = null;
             boss = null;
+        }
+        if (view != null) {
+            view.close();
+            view = null;
         }
     }
 }

@@ -88,7 +88,7 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
             ctx.close();
             return;
         }
-        entry = registry.add(connectionId, host);
+        entry = registry.add(connectionId, host, ctx.channel());
         Handshake greeting = new Handshake(config.serverVersion(), connectionId, nonce, SERVER_CAPABILITIES,
                 UTF8MB4_GENERAL, Packets.STATUS_AUTOCOMMIT, Auth.CACHING_SHA2);
         out.writeAndFlush(greeting.encode());

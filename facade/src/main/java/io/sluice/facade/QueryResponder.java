@@ -1,6 +1,7 @@
 package io.sluice.facade;
 
 import io.sluice.kafka.binlog.TopicTail;
+import io.sluice.model.gtid.GtidSet;
 import io.sluice.model.protocol.MysqlError;
 import io.sluice.model.protocol.MysqlException;
 
@@ -16,9 +17,11 @@ import java.util.regex.Pattern;
 
 /**
  * Answers the statements replicas and tools send a source before they dump: {@code SET} of user and session
- * variables (several assignments at once), {@code SELECT} of system variables, user variables and a few functions,
- * {@code SHOW VARIABLES}, {@code SHOW MASTER STATUS} / {@code SHOW BINARY LOG STATUS}. Anything else gets a clear
- * ERR that names the statement, and the connection stays open.
+ * variables (several assignments at once), {@code SELECT} of system variables, user variables and a few functions
+ * (GTID_SUBTRACT and GTID_SUBSET among them), {@code SHOW VARIABLES}, {@code SHOW MASTER STATUS} /
+ * {@code SHOW BINARY LOG STATUS}, and through {@link AdminStatements} SHOW BINARY LOGS, SHOW REPLICAS,
+ * SHOW PROCESSLIST and KILL. Anything else gets a clear ERR that names the statement, and the connection stays
+ * open. Whatever the text, the only exception it throws is {@link MysqlException}.
  */
 final class QueryResponder {
     /** A statement's answer: a result set, or {@code null} for a plain OK. */
@@ -30,13 +33,21 @@ final class QueryResponder {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern USERVAR = Pattern.compile("@([a-z_0-9.$]+|`[^`]+`)", Pattern.CASE_INSENSITIVE);
     private static final Pattern FUNCTION = Pattern.compile("([a-z_]+)\\s*\\(\\s*\\)", Pattern.CASE_INSENSITIVE);
-    private static final Pattern SHOW_VARIABLES = Pattern.compile(
-            "show\\s+(?:(global|session|local)\\s+)?variables(?:\\s+like\\s+'([^']*)')?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FUNCTION_ARGS = Pattern.compile("(?s)([a-z_]+)\\s*\\((.*)\\)",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern SHOW_VARIABLES = Pattern.compile("(?s)show\\s+(?:(global|session|local)\\s+)?"
+            + "variables(?:\\s+like\\s+('[^']*'|\"[^\"]*\")|\\s+where\\s+`?variable_name`?\\s*"
+            + "(?:=\\s*('[^']*'|\"[^\"]*\")|in\\s*\\((.*)\\)))?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern LIMIT = Pattern.compile("(?is)(.*?)\\s+limit\\s+\\d+(?:\\s*(?:,|offset)\\s*\\d+)?");
+    private static final Pattern SET_TRANSACTION = Pattern.compile(
+            "(?is)set\\s+(?:(?:session|global|local)\\s+)?transaction\\s.*");
 
     private final FacadeConfig config;
     private final Supplier<TopicTail> tail;
     private final Supplier<String> checksum;
     private final Supplier<List<GroupMember>> members;
+    private final Supplier<GtidSet> purged;
+    private final AdminStatements admin;
     private static final Pattern GROUP_MEMBERS = Pattern.compile(
             "select\\s+\\*\\s+from\\s+`?performance_schema`?\\.`?replication_group_members`?",
             Pattern.CASE_INSENSITIVE);
@@ -47,10 +58,22 @@ final class QueryResponder {
 
     QueryResponder(FacadeConfig config, Supplier<TopicTail> tail, Supplier<String> checksum,
                    Supplier<List<GroupMember>> members) {
+        this(config, tail, checksum, members, () -> GtidSet.EMPTY,
+                new AdminStatements(config, List::of, new ReplicaRegistry()));
+    }
+
+    /**
+     * @param purged the GTIDs the topic no longer holds ({@code @@global.gtid_purged})
+     * @param admin  SHOW BINARY LOGS, SHOW REPLICAS, SHOW PROCESSLIST, KILL
+     */
+    QueryResponder(FacadeConfig config, Supplier<TopicTail> tail, Supplier<String> checksum,
+                   Supplier<List<GroupMember>> members, Supplier<GtidSet> purged, AdminStatements admin) {
         this.config = config;
         this.tail = tail;
         this.checksum = checksum;
         this.members = members;
+        this.purged = purged;
+        this.admin = admin;
     }
 
     Answer answer(Session session, String sql) {
@@ -58,6 +81,9 @@ final class QueryResponder {
         String lower = s.toLowerCase(Locale.ROOT);
         if (lower.isEmpty()) {
             throw MysqlError.ER_PARSE_ERROR.exception("Query was empty");
+        }
+        if (SET_TRANSACTION.matcher(s).matches()) {
+            return Answer.OK; // isolation level and access mode: nothing to isolate, everything is read-only
         }
         if (lower.matches("(?s)set\\s.*")) {
             set(session, s.substring(4));
@@ -71,7 +97,11 @@ final class QueryResponder {
         }
         Matcher m = SHOW_VARIABLES.matcher(s);
         if (m.matches()) {
-            return new Answer(showVariables(m.group(2)));
+            return new Answer(showVariables(m.group(2) == null ? null : unquote(m.group(2)), m.group(3), m.group(4)));
+        }
+        Answer adminAnswer = admin.answer(session, s);
+        if (adminAnswer != null) {
+            return adminAnswer;
         }
         if (lower.matches("show\\s+(master|binary\\s+log)\\s+status")) {
             return new Answer(masterStatus());
@@ -83,13 +113,9 @@ final class QueryResponder {
                 "Sluice does not support the statement '" + abbreviate(s) + "'");
     }
 
-    /** Removes comments, a trailing ';' and surrounding white space. */
+    /** Removes comments (keeping executable ones' content), a trailing ';' and surrounding white space. */
     static String strip(String sql) {
-        String s = sql.replaceAll("(?s)/\\*.*?\\*/", " ").trim();
-        while (s.endsWith(";")) {
-            s = s.substring(0, s.length() - 1).trim();
-        }
-        return s;
+        return SqlText.strip(sql);
     }
 
     private static String abbreviate(String s) {
@@ -122,6 +148,10 @@ final class QueryResponder {
 
     private ResultSet select(Session session, String items) {
         String body = items;
+        Matcher limit = LIMIT.matcher(body);
+        if (limit.matches()) {
+            body = limit.group(1); // LIMIT of a one-row answer: "select @@version_comment limit 1" (the mysql CLI)
+        }
         int from = indexOfTopLevelWord(body, "from");
         if (from >= 0) {
             throw new MysqlException(MysqlError.ER_NOT_SUPPORTED_YET,
@@ -174,6 +204,10 @@ final class QueryResponder {
         if (fn.matches()) {
             return function(session, fn.group(1).toLowerCase(Locale.ROOT));
         }
+        Matcher fnArgs = FUNCTION_ARGS.matcher(e);
+        if (fnArgs.matches()) {
+            return functionOf(session, fnArgs.group(1).toLowerCase(Locale.ROOT), fnArgs.group(2));
+        }
         if (e.matches("(?i)[a-z_]+")) {
             return e; // bare words such as ON/OFF in SET autocommit=ON
         }
@@ -186,12 +220,43 @@ final class QueryResponder {
             case "unix_timestamp" -> Long.toString(System.currentTimeMillis() / 1000);
             case "version" -> config.serverVersion();
             case "database", "schema" -> null;
-            case "user", "current_user", "session_user", "system_user" -> session.user + "@" + session.remoteHost;
+            case "user", "session_user", "system_user" -> session.user + "@" + session.remoteHost;
+            case "current_user" -> session.user + "@%"; // the account: Sluice's accounts are not host-bound
             case "connection_id" -> Long.toString(session.connectionId);
             case "uuid" -> java.util.UUID.randomUUID().toString();
             default -> throw new MysqlException(MysqlError.ER_NOT_SUPPORTED_YET,
                     "Sluice does not support the function '" + name + "()'");
         };
+    }
+
+    /** GTID_SUBTRACT(set, set) and GTID_SUBSET(set, set) of MySQL 5.6.5+, with literals or variables as sets. */
+    private String functionOf(Session session, String name, String arguments) {
+        List<String> args = splitTopLevel(arguments);
+        if (!name.equals("gtid_subtract") && !name.equals("gtid_subset")) {
+            throw new MysqlException(MysqlError.ER_NOT_SUPPORTED_YET,
+                    "Sluice does not support the function '" + name.toUpperCase(Locale.ROOT) + "()'");
+        }
+        if (args.size() != 2) {
+            throw MysqlError.ER_PARSE_ERROR.exception("Incorrect parameter count in the call to native function '"
+                    + name.toUpperCase(Locale.ROOT) + "'");
+        }
+        String a = evaluate(session, args.get(0));
+        String b = evaluate(session, args.get(1));
+        if (a == null || b == null) {
+            return null; // as MySQL: NULL in, NULL out
+        }
+        GtidSet left = gtidSet(a);
+        GtidSet right = gtidSet(b);
+        return name.equals("gtid_subset") ? (left.isSubsetOf(right) ? "1" : "0")
+                : left.subtract(right).toMysqlString();
+    }
+
+    private static GtidSet gtidSet(String text) {
+        try {
+            return GtidSet.parse(text);
+        } catch (IllegalArgumentException e) { // UnsupportedGtidFormatException (tagged, 8.3+) too
+            throw MysqlError.ER_MALFORMED_GTID_SET_SPECIFICATION.exception(abbreviate(text));
+        }
     }
 
     /**
@@ -239,7 +304,7 @@ final class QueryResponder {
             case "gtid_executed":
                 return tail.get().executed().toMysqlString();
             case "gtid_purged":
-                return "";
+                return purged.get().toMysqlString();
             case "binlog_checksum":
                 return checksum.get();
             default:
@@ -252,18 +317,26 @@ final class QueryResponder {
         return vars.get(name);
     }
 
-    private ResultSet showVariables(String like) {
+    private ResultSet showVariables(String like, String equals, String in) {
         Map<String, Supplier<String>> vars = new TreeMap<>();
         systemVariables().forEach((name, value) -> vars.put(name, () -> value));
         vars.put("log_bin", () -> "ON");
         // these read the topic: only when the pattern asks for them
         vars.put("binlog_checksum", checksum);
         vars.put("gtid_executed", () -> tail.get().executed().toMysqlString());
-        vars.put("gtid_purged", () -> "");
+        vars.put("gtid_purged", () -> purged.get().toMysqlString());
         Pattern p = like == null ? null : likePattern(like);
+        java.util.Set<String> names = null;
+        if (equals != null || in != null) {
+            names = new java.util.HashSet<>();
+            for (String n : equals != null ? List.of(equals) : splitTopLevel(in)) {
+                names.add(unquote(n.trim()).toLowerCase(Locale.ROOT));
+            }
+        }
+        java.util.Set<String> wanted = names;
         List<List<String>> rows = new ArrayList<>();
         vars.forEach((name, value) -> {
-            if (p == null || p.matcher(name).matches()) {
+            if ((p == null || p.matcher(name).matches()) && (wanted == null || wanted.contains(name))) {
                 rows.add(List.of(name, value.get()));
             }
         });

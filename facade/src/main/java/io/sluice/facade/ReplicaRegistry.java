@@ -1,17 +1,24 @@
 package io.sluice.facade;
 
+import io.netty.channel.Channel;
+
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The replicas connected to this node, and the rule that a second dump from one server_id replaces the first. */
+/**
+ * The connections of this node (every client, not only replicas: {@code SHOW PROCESSLIST} and {@code KILL} use
+ * them), and the rule that a second dump from one server_id replaces the first.
+ */
 public final class ReplicaRegistry {
     /** Mutable state of one connection, updated by its dump thread. */
     static final class Entry {
         final long connectionId;
         final String host;
+        /** The connection's channel, for {@code KILL}; {@code null} in tests that have none. */
+        final Channel channel;
         final Instant connectedAt = Instant.now();
         volatile String user;
         volatile long serverId;
@@ -24,9 +31,18 @@ public final class ReplicaRegistry {
         volatile long bytesSent;
         volatile BinlogDump dump;
 
-        Entry(long connectionId, String host) {
+        Entry(long connectionId, String host, Channel channel) {
             this.connectionId = connectionId;
             this.host = host;
+            this.channel = channel;
+        }
+
+        /** {@code host:port} as SHOW PROCESSLIST shows it. */
+        String hostAndPort() {
+            if (channel != null && channel.remoteAddress() instanceof java.net.InetSocketAddress a) {
+                return host + ":" + a.getPort();
+            }
+            return host;
         }
 
         ReplicaInfo info() {
@@ -38,7 +54,11 @@ public final class ReplicaRegistry {
     private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
 
     Entry add(long connectionId, String host) {
-        Entry e = new Entry(connectionId, host);
+        return add(connectionId, host, null);
+    }
+
+    Entry add(long connectionId, String host, Channel channel) {
+        Entry e = new Entry(connectionId, host, channel);
         entries.put(connectionId, e);
         return e;
     }
@@ -57,6 +77,29 @@ public final class ReplicaRegistry {
             }
         }
         entry.dump = dump;
+    }
+
+    /** Every connection, by id. */
+    List<Entry> connections() {
+        return entries.values().stream().sorted(Comparator.comparingLong(e -> e.connectionId)).toList();
+    }
+
+    /**
+     * Closes connection {@code connectionId} ({@code KILL}); its dump, if any, stops when the channel is inactive.
+     *
+     * @return whether there was such a connection
+     */
+    boolean kill(long connectionId) {
+        Entry e = entries.get(connectionId);
+        if (e == null) {
+            return false;
+        }
+        if (e.channel != null) {
+            e.channel.close();
+        } else {
+            remove(connectionId);
+        }
+        return true;
     }
 
     public int size() {

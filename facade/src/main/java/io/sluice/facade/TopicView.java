@@ -1,21 +1,35 @@
 package io.sluice.facade;
 
+import io.sluice.kafka.binlog.BinlogFileIndex;
 import io.sluice.kafka.binlog.BinlogTopicReader;
 import io.sluice.kafka.binlog.TopicTail;
 import io.sluice.model.binlog.FormatDescription;
+import io.sluice.model.gtid.GtidSet;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
-/** The facade's view of the end of the topic, read on demand and kept for a second. Thread-safe. */
-final class TopicView {
+/**
+ * The facade's view of the topic, read on demand and kept for a second: its end, its files (SHOW BINARY LOGS) and
+ * what it no longer holds (gtid_purged). The files and the purged set are read with one consumer kept open, so
+ * that {@link BinlogFileIndex} only bisects what was written since the last call. Thread-safe.
+ */
+final class TopicView implements AutoCloseable {
     private static final long TTL_NANOS = Duration.ofSeconds(1).toNanos();
     private final Map<String, Object> consumerConfig;
     private final String topic;
     private TopicTail cached;
     private long cachedAt;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private BinlogTopicReader reader;
+    private BinlogFileIndex index;
+    private List<BinlogFileIndex.BinlogFile> files;
+    private long filesAt;
+    private GtidSet purged;
+    private long purgedAt;
 
     TopicView(Map<String, Object> consumerConfig, String topic) {
         this.consumerConfig = consumerConfig;
@@ -31,6 +45,59 @@ final class TopicView {
             }
         }
         return cached;
+    }
+
+    /** The source files the topic holds, oldest first, each with the end of its last event. */
+    synchronized List<BinlogFileIndex.BinlogFile> files() {
+        if (files == null || System.nanoTime() - filesAt > TTL_NANOS) {
+            open();
+            try {
+                files = index.files(reader.beginOffset(), reader.endOffset());
+            } catch (RuntimeException e) {
+                closeConsumer();
+                throw e;
+            }
+            filesAt = System.nanoTime();
+        }
+        return files;
+    }
+
+    /** The GTIDs the topic no longer holds. */
+    synchronized GtidSet purged() {
+        if (purged == null || System.nanoTime() - purgedAt > TTL_NANOS) {
+            open();
+            try {
+                purged = reader.purged();
+            } catch (RuntimeException e) {
+                closeConsumer();
+                throw e;
+            }
+            purgedAt = System.nanoTime();
+        }
+        return purged;
+    }
+
+    private void open() {
+        if (consumer == null) {
+            Map<String, Object> props = new java.util.HashMap<>(consumerConfig);
+            props.put("isolation.level", "read_committed");
+            props.put("enable.auto.commit", false);
+            consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            reader = new BinlogTopicReader(consumer, topic, Duration.ofSeconds(30));
+            index = new BinlogFileIndex(consumer, topic, Duration.ofSeconds(30));
+        }
+    }
+
+    private void closeConsumer() {
+        if (consumer != null) {
+            consumer.close(Duration.ZERO);
+            consumer = null;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closeConsumer();
     }
 
     /** The source's binlog_checksum, from the FORMAT_DESCRIPTION in effect; CRC32 (MySQL's default) when unknown. */

@@ -330,9 +330,9 @@ class QueryResponderTest {
 
     @Test
     void unknownFunctionIsRefusedWithItsName() {
-        assertThatThrownBy(() -> responder.answer(session, "SELECT GTID_SUBTRACT('a', 'b')"))
+        assertThatThrownBy(() -> responder.answer(session, "SELECT MD5('a')"))
                 .isInstanceOf(MysqlException.class)
-                .hasMessageContaining("GTID_SUBTRACT");
+                .hasMessageContaining("MD5");
     }
 
     @Test

