@@ -3,12 +3,9 @@ package io.sluice.facade;
 import io.netty.channel.Channel;
 import io.sluice.kafka.binlog.BinlogTopicReader;
 import io.sluice.kafka.binlog.Records;
-import io.sluice.kafka.binlog.TopicTail;
 import io.sluice.model.binlog.BinlogEvents;
 import io.sluice.model.binlog.EventType;
 import io.sluice.model.binlog.FormatDescription;
-import io.sluice.model.gtid.Gtid;
-import io.sluice.model.gtid.GtidSet;
 import io.sluice.model.protocol.MysqlError;
 import io.sluice.model.protocol.MysqlException;
 import io.sluice.model.protocol.Packets;
@@ -27,11 +24,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One replica's COM_BINLOG_DUMP_GTID, on a thread of its own with a consumer of its own: finds the start point
- * without scanning the topic, sends the fake ROTATE and the FORMAT_DESCRIPTION in effect, then the events of every
- * transaction the replica lacks, byte-exact, with a heartbeat after skipped transactions and while idle. It writes
- * only while the replica's channel is writable, so a slow replica holds at most the channel's buffer and slows only
- * itself. Follows MySQL's {@code sql/rpl_binlog_sender.cc}.
+ * One replica's binlog dump, on a thread of its own with a consumer of its own: a {@link DumpStart} finds the
+ * start point without scanning the topic and sends the fake ROTATE and the FORMAT_DESCRIPTION (by GTID set for
+ * COM_BINLOG_DUMP_GTID, by file and position for COM_BINLOG_DUMP); this class then streams the events byte-exact,
+ * leaving out the transactions the start says the replica has, with a heartbeat after skipped transactions and
+ * while idle. It writes only while the replica's channel is writable, so a slow replica holds at most the
+ * channel's buffer and slows only itself. Follows MySQL's {@code sql/rpl_binlog_sender.cc}.
  */
 final class BinlogDump implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogDump.class);
@@ -41,11 +39,25 @@ final class BinlogDump implements Runnable {
     static final int FLAG_NON_BLOCK = 0x0001;
     static final int FLAG_HEARTBEAT_V2 = 0x0002;
 
+    /** How a dump finds its start and which transactions it leaves out. */
+    interface DumpStart {
+        /**
+         * Checks the request against the topic, sends the fake ROTATE and the FORMAT_DESCRIPTION of the start
+         * point through {@code dump}, and returns the offset to stream from.
+         *
+         * @throws MysqlException the refusal the replica gets (as ERR 1236)
+         */
+        long begin(BinlogTopicReader reader, BinlogDump dump);
+
+        /** Whether the transaction starting with this record is left out. */
+        boolean skip(RecordMeta meta);
+    }
+
     private final FacadeConfig config;
     private final Channel channel;
     private final PacketOut out;
     private final ReplicaRegistry.Entry entry;
-    private final GtidSet replicaSet;
+    private final DumpStart dumpStart;
     private final boolean nonBlocking;
     private final boolean heartbeatV2;
     private final boolean clientCrc;
@@ -68,12 +80,12 @@ final class BinlogDump implements Runnable {
     private boolean caughtUp;
 
     BinlogDump(FacadeConfig config, Channel channel, PacketOut out, ReplicaRegistry.Entry entry, Session session,
-               GtidSet replicaSet, int flags, long replicaServerId) {
+               DumpStart dumpStart, int flags, long replicaServerId) {
         this.config = config;
         this.channel = channel;
         this.out = out;
         this.entry = entry;
-        this.replicaSet = replicaSet;
+        this.dumpStart = dumpStart;
         this.nonBlocking = (flags & FLAG_NON_BLOCK) != 0 || replicaServerId == 0;
         this.heartbeatV2 = (flags & FLAG_HEARTBEAT_V2) != 0;
         this.agreedChecksum = session.agreedChecksum();
@@ -166,54 +178,41 @@ final class BinlogDump implements Runnable {
         }
     }
 
-    /**
-     * Checks the replica's request against the topic, sends the fake ROTATE and FORMAT_DESCRIPTION of the start
-     * point, and returns the offset to stream from.
-     */
+    /** Runs the start and returns the offset to stream from. */
     private long start(BinlogTopicReader reader) {
         startedNanos = System.nanoTime();
-        TopicTail tail = reader.tail();
-        checkReplicaNotAhead(tail);
-        if (tail.fde() != null && FormatDescription.parse(tail.fde()).hasCrc32() && agreedChecksum == null) {
-            throw new MysqlException(MysqlError.ER_MASTER_FATAL_ERROR_READING_BINLOG, "Slave can not handle "
-                    + "replication events with the checksum that master is configured to log; the first event '"
-                    + tail.file() + "' at 4, the last event read from '" + tail.file() + "' at " + tail.position()
-                    + ", the last byte read from '" + tail.file() + "' at " + tail.position() + ".");
-        }
-        BinlogTopicReader.StartPoint start = reader.startPoint(replicaSet);
-        if (start instanceof BinlogTopicReader.Purged p) {
-            throw new MysqlException(MysqlError.ER_MASTER_FATAL_ERROR_READING_BINLOG, String.format(
-                    MysqlError.PURGED_REQUIRED_GTIDS, replicaSet.toMysqlString(), p.missing().toMysqlString()));
-        }
-        if (start instanceof BinlogTopicReader.EmptyTopic empty) {
-            return empty.offset();
-        }
-        BinlogTopicReader.StartAt at = (BinlogTopicReader.StartAt) start;
-        RecordMeta cp = at.checkpoint();
-        sourceUuid = cp.sourceUuid();
-        beginFile(cp.file());
-        if (cp.fde() != null) {
-            FormatDescription fde = FormatDescription.parse(cp.fde());
-            crc = fde.hasCrc32();
-            send(fde.forReplay(true, false));
-        }
+        long offset = dumpStart.begin(reader, this);
         out.flush();
-        LOG.info("replica {} (server_id {}) starts at offset {} ({}) found in {} ms, skipping what it has of {}",
-                entry.host, entry.serverId, at.offset(), cp.file(), (System.nanoTime() - startedNanos) / 1_000_000,
-                replicaSet);
-        return at.offset();
+        LOG.info("replica {} (server_id {}) starts at offset {} ({}:{}) found in {} ms: {}", entry.host,
+                entry.serverId, offset, file, position, (System.nanoTime() - startedNanos) / 1_000_000, dumpStart);
+        return offset;
     }
 
-    /** A replica with transactions of the source's UUID that the topic lacks is refused (ER 1885's text). */
-    private void checkReplicaNotAhead(TopicTail tail) {
-        if (tail.empty() || tail.sourceUuid() == null) {
-            return;
+    /** The checksum the client agreed with SET @source_binlog_checksum; {@code null} if it did not set one. */
+    String agreedChecksum() {
+        return agreedChecksum;
+    }
+
+    /** Refuses a replica that did not agree on a checksum when the source's events carry a CRC32. */
+    void checkChecksum(byte[] fde, String file, long position) {
+        if (fde != null && FormatDescription.parse(fde).hasCrc32() && agreedChecksum == null) {
+            throw new MysqlException(MysqlError.ER_MASTER_FATAL_ERROR_READING_BINLOG, "Slave can not handle "
+                    + "replication events with the checksum that master is configured to log; the first event '"
+                    + file + "' at 4, the last event read from '" + file + "' at " + position
+                    + ", the last byte read from '" + file + "' at " + position + ".");
         }
-        GtidSet ours = BinlogTopicReader.onlyUuid(replicaSet, tail.sourceUuid());
-        if (!tail.executed().containsAll(ours)) {
-            throw new MysqlException(MysqlError.ER_MASTER_FATAL_ERROR_READING_BINLOG,
-                    MysqlError.REPLICA_HAS_MORE_GTIDS);
-        }
+    }
+
+    /** The server the events to stream were read from, so a change of server is noticed. */
+    void sourceUuid(String uuid) {
+        sourceUuid = uuid;
+    }
+
+    /** Sends the FORMAT_DESCRIPTION of the start file, as a replica that starts after its first event gets it. */
+    void sendFormatDescription(byte[] event, boolean zeroLogPos) {
+        FormatDescription fde = FormatDescription.parse(event);
+        crc = fde.hasCrc32();
+        send(fde.forReplay(true, zeroLogPos));
     }
 
     private void loop(KafkaConsumer<byte[], byte[]> consumer) {
@@ -263,12 +262,7 @@ final class BinlogDump implements Runnable {
             return;
         }
         if (meta.startsTransaction()) {
-            Gtid gtid = meta.gtid();
-            if (gtid == null) {
-                throw new MysqlException(MysqlError.ER_MASTER_FATAL_ERROR_READING_BINLOG,
-                        String.format(MysqlError.ANONYMOUS_WITH_AUTO_POSITION, meta.file(), meta.endPos()));
-            }
-            skipping = replicaSet.contains(gtid);
+            skipping = dumpStart.skip(meta);
             inTransaction = true;
         } else if (!inTransaction) {
             skipping = true; // the rest of a transaction whose first part is not in the topic any more
@@ -325,10 +319,16 @@ final class BinlogDump implements Runnable {
     }
 
     private void beginFile(String next) {
-        send(BinlogEvents.fakeRotate(config.serverId(), next, BinlogEvents.BINLOG_START, clientCrc));
+        beginFile(next, BinlogEvents.BINLOG_START);
+    }
+
+    /** Sends a fake ROTATE to (file, position): the replica goes on from there. */
+    void beginFile(String next, long at) {
+        send(BinlogEvents.fakeRotate(config.serverId(), next, at, clientCrc));
         file = next;
-        position = BinlogEvents.BINLOG_START;
+        position = at;
         entry.file = file;
+        entry.position = at;
     }
 
     private void heartbeat() {

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One client connection: greeting, authentication (caching_sha2_password fast path, mysql_native_password, a
  * plugin switch for other clients), then commands: COM_QUERY, COM_PING, COM_INIT_DB, COM_QUIT,
- * COM_REGISTER_SLAVE and COM_BINLOG_DUMP_GTID. See MySQL's {@code sql/auth/sql_authentication.cc},
+ * COM_REGISTER_SLAVE, COM_BINLOG_DUMP_GTID and COM_BINLOG_DUMP. See MySQL's {@code sql/auth/sql_authentication.cc},
  * {@code sql/sql_parse.cc} (dispatch_command) and {@code sql/rpl_source.cc}.
  */
 final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket> {
@@ -232,9 +232,7 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
             case COM_QUERY -> query(new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8));
             case COM_REGISTER_SLAVE -> registerReplica(payload);
             case COM_BINLOG_DUMP_GTID -> dumpGtid(ctx, payload);
-            case COM_BINLOG_DUMP -> error(new MysqlException(MysqlError.ER_MASTER_FATAL_ERROR_READING_BINLOG,
-                    "Sluice serves replicas with GTID auto-positioning (SOURCE_AUTO_POSITION=1); "
-                            + "COM_BINLOG_DUMP by file and position is not supported yet"));
+            case COM_BINLOG_DUMP -> dumpPosition(ctx, PositionDumpRequest.parse(payload));
             default -> error(MysqlError.ER_UNKNOWN_COM_ERROR.exception());
         }
     }
@@ -320,8 +318,23 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         if (entry.uuid == null) {
             entry.uuid = session.replicaUuid();
         }
+        startDump(ctx, new GtidDumpStart(set), flags, serverId);
+    }
+
+    /** COM_BINLOG_DUMP: by file and position (see {@link PositionDumpRequest}). */
+    private void dumpPosition(ChannelHandlerContext ctx, PositionDumpRequest request) {
+        entry.serverId = request.serverId();
+        entry.requested = "'" + request.file() + "':" + request.position();
+        if (entry.uuid == null) {
+            entry.uuid = session.replicaUuid();
+        }
+        startDump(ctx, new PositionDumpStart(request.file(), request.position()), request.flags(),
+                request.serverId());
+    }
+
+    private void startDump(ChannelHandlerContext ctx, BinlogDump.DumpStart start, int flags, long serverId) {
         state = State.DUMPING;
-        BinlogDump dump = new BinlogDump(config, ctx.channel(), out, entry, session, set, flags, serverId);
+        BinlogDump dump = new BinlogDump(config, ctx.channel(), out, entry, session, start, flags, serverId);
         registry.startDump(entry, dump);
         dump.start();
     }

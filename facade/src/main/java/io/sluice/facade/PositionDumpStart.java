@@ -1,0 +1,59 @@
+package io.sluice.facade;
+
+import io.sluice.kafka.binlog.BinlogTopicReader;
+import io.sluice.model.binlog.BinlogEvents;
+import io.sluice.model.protocol.MysqlError;
+import io.sluice.model.protocol.MysqlException;
+import io.sluice.model.record.RecordMeta;
+
+/**
+ * The start of a COM_BINLOG_DUMP: the record that starts at the requested (file, position), found by binary search
+ * (see {@link BinlogTopicReader#positionStart}); MySQL's refusals for a file it does not have, or a position past
+ * the end of the file or inside an event; then every transaction as it is (GTID or ANONYMOUS_GTID alike: a dump by
+ * position skips nothing). Follows Binlog_sender in MySQL's {@code sql/rpl_binlog_sender.cc}: a fake ROTATE to
+ * (file, position), then the file's FORMAT_DESCRIPTION, with created and log_pos zeroed when position is past 4.
+ *
+ * <p>After a source failover, file names and positions start a new sequence: only the files of the latest source
+ * server can be asked for; the others get the same answer as a file MySQL does not have.
+ */
+final class PositionDumpStart implements BinlogDump.DumpStart {
+    private final String file;
+    private final long position;
+
+    PositionDumpStart(String file, long position) {
+        this.file = file;
+        this.position = position;
+    }
+
+    @Override
+    public long begin(BinlogTopicReader reader, BinlogDump dump) {
+        BinlogTopicReader.PositionStart found = reader.positionStart(file, position);
+        if (found instanceof BinlogTopicReader.UnknownFile) {
+            throw new MysqlException(MysqlError.ER_MASTER_FATAL_ERROR_READING_BINLOG, MysqlError.UNKNOWN_LOG_FILE);
+        }
+        if (found instanceof BinlogTopicReader.BadPosition bad) {
+            String reason = bad.pastEnd() ? MysqlError.POSITION_PAST_FILE : MysqlError.BOGUS_DATA;
+            throw new MysqlException(MysqlError.ER_MASTER_FATAL_ERROR_READING_BINLOG, String.format(
+                    MysqlError.DUMP_ERROR_SUFFIX, reason, file, position, file, BinlogEvents.BINLOG_START, file,
+                    BinlogEvents.BINLOG_START));
+        }
+        BinlogTopicReader.FileStart start = (BinlogTopicReader.FileStart) found;
+        dump.checkChecksum(start.fde(), start.file(), start.position());
+        dump.sourceUuid(reader.tail().sourceUuid());
+        dump.beginFile(start.file(), Math.max(start.position(), BinlogEvents.BINLOG_START));
+        if (!start.fdeAtOffset() && start.fde() != null) {
+            dump.sendFormatDescription(start.fde(), start.position() > BinlogEvents.BINLOG_START);
+        }
+        return start.offset();
+    }
+
+    @Override
+    public boolean skip(RecordMeta meta) {
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "by position '" + file + "':" + position;
+    }
+}
