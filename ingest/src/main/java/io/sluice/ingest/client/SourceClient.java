@@ -42,6 +42,7 @@ public final class SourceClient implements AutoCloseable {
     private static final int COM_QUIT = 0x01;
     private static final int COM_QUERY = 0x03;
     private static final int COM_REGISTER_SLAVE = 0x15;
+    private static final int COM_BINLOG_DUMP = 0x12;
     private static final int COM_BINLOG_DUMP_GTID = 0x1e;
     private static final int MAX_RESPONSE = 64 * 1024 * 1024;
     private static final int CLIENT_CAPABILITIES = Capabilities.LONG_PASSWORD | Capabilities.LONG_FLAG
@@ -274,6 +275,22 @@ public final class SourceClient implements AutoCloseable {
                 .u64(4)
                 .u32(set.length)
                 .bytes(set);
+        channel.resetSequence();
+        channel.write(w.toByteArray());
+    }
+
+    /**
+     * COM_BINLOG_DUMP from (file, position): u32 position, u16 flags, u32 server_id, the file name as the rest of
+     * the packet; then read the stream with {@link #nextEvent}. Flag 0x0001 (or server_id 0) asks for EOF at the end.
+     */
+    public void dumpPosition(long serverId, String file, long position, int flags) throws IOException {
+        byte[] name = file.getBytes(StandardCharsets.UTF_8);
+        PacketWriter w = new PacketWriter(11 + name.length)
+                .u8(COM_BINLOG_DUMP)
+                .u32(position)
+                .u16(flags)
+                .u32(serverId)
+                .bytes(name);
         channel.resetSequence();
         channel.write(w.toByteArray());
     }
