@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.event.EventData;
-import com.github.shyiko.mysql.binlog.event.EventType;
+import com.github.shyiko.mysql.binlog.event.FormatDescriptionEventData;
 import com.github.shyiko.mysql.binlog.event.GtidEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
+import com.github.shyiko.mysql.binlog.event.deserialization.ChecksumType;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * mysql-binlog-connector-java's {@link BinaryLogClient} (the binlog reader of Debezium and Maxwell) reads the
  * facade as it reads a MySQL source: the row events of a workload, with their values and the GTIDs the source gave
- * them, with the default CRC32 checksum, and across a restart of the facade it reconnects with the GTID set it
+ * them, with the default CRC32 checksum, in GTID mode and by file and position, and across a restart of the facade it reconnects with the GTID set it
  * has and continues without a gap or a duplicate.
  */
 class BinaryLogClientIT {
@@ -40,14 +41,13 @@ class BinaryLogClientIT {
     static final class Recorder implements BinaryLogClient.EventListener {
         final List<String> gtids = new CopyOnWriteArrayList<>();
         final List<RowEvent> rows = new CopyOnWriteArrayList<>();
-        volatile boolean checksummedFormatDescription;
+        volatile ChecksumType checksum;
         private volatile String gtid;
 
         @Override
         public void onEvent(Event event) {
             EventData data = event.getData();
-            EventType type = event.getHeader().getEventType();
-            if (data instanceof GtidEventData g) {
+                if (data instanceof GtidEventData g) {
                 gtid = g.getMySqlGtid().toString();
                 gtids.add(gtid);
             } else if (data instanceof WriteRowsEventData w) {
@@ -55,8 +55,8 @@ class BinaryLogClientIT {
             } else if (data instanceof UpdateRowsEventData u) {
                 rows.add(new RowEvent(gtid, "UPDATE", u.getRows().stream()
                         .map(e -> text(e.getKey()) + " -> " + text(e.getValue())).toList()));
-            } else if (type == EventType.FORMAT_DESCRIPTION) {
-                checksummedFormatDescription = true;
+            } else if (data instanceof FormatDescriptionEventData f) {
+                checksum = f.getChecksumType();
             }
         }
     }
@@ -87,9 +87,39 @@ class BinaryLogClientIT {
             expected.add(update(200, "B"));
             List<RowEvent> received = awaitRows(recorder, 100, 299, expected.size());
             assertThat(received).containsExactlyElementsOf(expected);
-            assertThat(recorder.checksummedFormatDescription).isTrue();
+            // the client asked for the source's checksum and strips 4 bytes of CRC32 from every event it decodes
+            assertThat(recorder.checksum).isEqualTo(ChecksumType.CRC32);
             // the client keeps the GTID set it has seen, as it would resend it on reconnect
             assertThat(normalize(client.getGtidSet())).isEqualTo(normalize(sluice.source.gtidExecuted()));
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    @Test
+    void filePositionModeReadsFromTheSourcesFirstFileAndEndsAtTheSourcesPosition() throws Exception {
+        List<RowEvent> expected = new ArrayList<>(insert(300, 3));
+        String firstFile = sluice.source.query("SHOW BINARY LOGS").get(0).get(0);
+        BinaryLogClient client =
+                new BinaryLogClient("127.0.0.1", sluice.facadePort, SluicePipeline.USER, SluicePipeline.PASSWORD);
+        client.setServerId(2003); // no GTID set: COM_BINLOG_DUMP by file and position
+        client.setBinlogFilename(firstFile);
+        client.setBinlogPosition(4);
+        Recorder recorder = new Recorder();
+        client.registerEventListener(recorder);
+        client.connect(TIMEOUT.toMillis());
+        try {
+            expected.add(update(300, "P"));
+            List<RowEvent> received = awaitRows(recorder, 300, 399, expected.size());
+            assertThat(received).containsExactlyElementsOf(expected);
+            // the client counts positions in the source's own files, as it would against the source
+            List<String> status = sluice.source.query("SHOW MASTER STATUS").get(0);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (client.getBinlogPosition() != Long.parseLong(status.get(1)) && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+            assertThat(client.getBinlogFilename()).isEqualTo(status.get(0));
+            assertThat(client.getBinlogPosition()).isEqualTo(Long.parseLong(status.get(1)));
         } finally {
             client.disconnect();
         }
