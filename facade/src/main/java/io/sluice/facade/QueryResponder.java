@@ -169,6 +169,10 @@ final class QueryResponder {
                 expr = alias.group(1).trim();
                 name = unquote(alias.group(2));
             }
+            if (expr.matches("(?i)[a-z_][a-z_0-9]*")) {
+                // a bare word is a column to MySQL, and there is no table (SET autocommit=ON takes them, not SELECT)
+                throw MysqlError.ER_BAD_FIELD_ERROR.exception(abbreviate(expr), "field list");
+            }
             String value = evaluate(session, expr);
             columns.add(isNumber(value) ? ResultSet.Column.number(name) : ResultSet.Column.text(name));
             values.add(value);

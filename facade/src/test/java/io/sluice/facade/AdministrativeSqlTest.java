@@ -201,6 +201,14 @@ class AdministrativeSqlTest {
         assertThat(e.code()).isEqualTo(1064);
     }
 
+    @Test
+    void bareWordInASelectIsAnUnknownColumn() {
+        MysqlException e = catchThrowableOfType(MysqlException.class,
+                () -> responder.answer(session, "SELECT nothing"));
+        assertThat(e.code()).isEqualTo(1054);
+        assertThat(e.getMessage()).isEqualTo("Unknown column 'nothing' in 'field list'");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
         "set transaction read only", "SET GLOBAL TRANSACTION ISOLATION LEVEL REPEATABLE READ"})

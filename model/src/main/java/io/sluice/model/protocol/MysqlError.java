@@ -7,6 +7,7 @@ package io.sluice.model.protocol;
 public enum MysqlError {
     ER_CON_COUNT_ERROR(1040, "08004", "Too many connections"),
     ER_HANDSHAKE_ERROR(1043, "08S01", "Bad handshake"),
+    ER_BAD_FIELD_ERROR(1054, "42S22", "Unknown column '%s' in '%s'"),
     ER_ACCESS_DENIED_ERROR(1045, "28000", "Access denied for user '%s'@'%s' (using password: %s)"),
     ER_UNKNOWN_COM_ERROR(1047, "08S01", "Unknown command"),
     ER_PARSE_ERROR(1064, "42000", "%s"),
