@@ -80,7 +80,12 @@ final class PositionSearch {
         BinlogTopicReader.Checkpoint segment = segmentStart(first, end);
         long segmentBegin = segment == first ? begin : segment.offset();
         if (file.isEmpty()) {
-            return scan(segmentBegin, end, segment, null, 0, segmentBegin);
+            // the first file the topic holds (MySQL: the first of its index), at the position asked for
+            BinlogTopicReader.PositionStart firstFile = scan(segmentBegin, end, segment, null, 0, segmentBegin);
+            if (position <= BinlogEvents.BINLOG_START || !(firstFile instanceof BinlogTopicReader.FileStart fs)) {
+                return firstFile;
+            }
+            return find(fs.file(), position);
         }
         long pos = Math.max(position, BinlogEvents.BINLOG_START);
         // binary search: the last checkpoint of the segment whose record starts at or before (file, pos)

@@ -221,6 +221,9 @@ class PositionSearchIT {
         assertThat(s.offset()).isEqualTo(at.get("fde1"));
         assertThat(s.file()).isEqualTo(ONE);
         assertThat(s.position()).isEqualTo(4);
+        BinlogTopicReader.FileStart at500 = start("positions.a", "", 500);
+        assertThat(at500.offset()).isEqualTo(at.get("t2"));
+        assertThat(at500.file()).isEqualTo(ONE);
     }
 
     @Test
