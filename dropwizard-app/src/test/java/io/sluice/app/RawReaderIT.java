@@ -47,6 +47,12 @@ class RawReaderIT {
     @BeforeAll
     static void start() throws Exception {
         sluice = SluicePipeline.start("sluice.binlog.raw-reader-it", 41);
+        sluice.source.execute("CREATE DATABASE shop", "CREATE TABLE shop.item (id INT PRIMARY KEY, name TEXT)");
+        for (int i = 0; i < 20; i++) {
+            sluice.source.execute("INSERT INTO shop.item VALUES (" + i + ", 'item " + i + "')");
+        }
+        sluice.source.execute("UPDATE shop.item SET name = CONCAT(name, '!') WHERE id % 2 = 0");
+        awaitFacadeHas(sluice.source.gtidExecuted());
     }
 
     @AfterAll
@@ -56,67 +62,82 @@ class RawReaderIT {
 
     @Test
     void nonBlockingDumpWithoutChecksumGetsEveryEventThenEof() throws Exception {
-        sluice.source.execute("CREATE DATABASE shop", "CREATE TABLE shop.item (id INT PRIMARY KEY, name TEXT)");
-        for (int i = 0; i < 20; i++) {
-            sluice.source.execute("INSERT INTO shop.item VALUES (" + i + ", 'item " + i + "')");
-        }
-        sluice.source.execute("UPDATE shop.item SET name = CONCAT(name, '!') WHERE id % 2 = 0");
         String lastGtid = sluice.lastSourceGtid();
         long transactions = Long.parseLong(lastGtid.substring(lastGtid.indexOf(':') + 1));
-        awaitFacadeHas(sluice.source.gtidExecuted());
+        List<byte[]> events = dump("SET @master_binlog_checksum='NONE', @source_binlog_checksum='NONE'", 3001);
 
+        byte[] rotate = events.get(0);
+        assertThat(type(rotate)).isEqualTo(ROTATE);
+        assertThat(u32(rotate, 0)).as("timestamp of the fake ROTATE").isZero();
+        assertThat(u16(rotate, 17) & 0x0020).as("LOG_EVENT_ARTIFICIAL_F").isEqualTo(0x0020);
+        String file = new String(rotate, HEADER + 8, rotate.length - HEADER - 8, StandardCharsets.US_ASCII);
+        assertThat(file).as("the fake ROTATE carries no CRC after the file name").matches("[\\w.\\-]+\\.\\d{6}");
+        assertThat(u32(rotate, 9)).as("event size").isEqualTo(rotate.length);
+
+        byte[] fde = events.get(1);
+        assertThat(type(fde)).isEqualTo(FORMAT_DESCRIPTION);
+        assertThat(fde[fde.length - 5]).as("checksum algorithm of the source's binlog: CRC32").isEqualTo((byte) 1);
+        assertThat(u16(fde, 17) & 0x0001).as("LOG_EVENT_BINLOG_IN_USE_F is cleared").isZero();
+
+        Set<String> gtids = new LinkedHashSet<>();
+        int writeRows = 0;
+        int updateRows = 0;
+        int xids = 0;
+        for (byte[] event : events.subList(1, events.size())) {
+            assertThat(u32(event, 9)).as("event size of a %d event", type(event)).isEqualTo(event.length);
+            assertThat(validCrc(event)).as("CRC32 of a %d event", type(event)).isTrue();
+            switch (type(event)) {
+                case GTID -> gtids.add(gtid(event));
+                case WRITE_ROWS -> writeRows++;
+                case UPDATE_ROWS -> updateRows++;
+                case XID -> xids++;
+                default -> { }
+            }
+        }
+        assertThat(events.stream().filter(e -> type(e) == PREVIOUS_GTIDS)).hasSize(1);
+        List<String> expected = new ArrayList<>();
+        for (long n = 1; n <= transactions; n++) {
+            expected.add(sluice.source.serverUuid() + ":" + n);
+        }
+        assertThat(gtids).containsExactlyElementsOf(expected);
+        assertThat(writeRows).isEqualTo(20);
+        assertThat(updateRows).isEqualTo(1);
+        assertThat(xids).isEqualTo(21);
+    }
+
+    @Test
+    void withCrc32AgreedTheFakeRotateCarriesACrcToo() throws Exception {
+        List<byte[]> events = dump("SET @master_binlog_checksum = @@global.binlog_checksum,"
+                + " @source_binlog_checksum = @@global.binlog_checksum", 3002);
+        byte[] rotate = events.get(0);
+        assertThat(type(rotate)).isEqualTo(ROTATE);
+        assertThat(validCrc(rotate)).as("CRC32 of the fake ROTATE").isTrue();
+        String file = new String(rotate, HEADER + 8, rotate.length - HEADER - 8 - 4, StandardCharsets.US_ASCII);
+        assertThat(file).matches("[\\w.\\-]+\\.\\d{6}");
+        assertThat(events.subList(1, events.size())).allSatisfy(e -> assertThat(validCrc(e)).isTrue());
+        assertThat(events.stream().filter(e -> type(e) == XID)).hasSize(21);
+    }
+
+    /**
+     * Logs in, runs {@code checksumStatement}, dumps from the start with the non-blocking flag and returns the
+     * events (without their 0x00 packet prefix), after checking that the dump ended with an EOF packet.
+     */
+    private static List<byte[]> dump(String checksumStatement, int serverId) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", sluice.facadePort)) {
             socket.setSoTimeout(30_000);
             Wire wire = new Wire(socket.getInputStream(), socket.getOutputStream());
             wire.login(SluicePipeline.USER, SluicePipeline.PASSWORD);
-            wire.query("SET @master_binlog_checksum='NONE', @source_binlog_checksum='NONE'");
-            wire.dumpGtid(0x0001, 3001);
-
+            wire.query(checksumStatement);
+            wire.dumpGtid(0x0001, serverId);
             List<byte[]> events = new ArrayList<>();
             byte[] packet;
             while ((packet = wire.read())[0] == 0x00) {
                 events.add(Arrays.copyOfRange(packet, 1, packet.length));
             }
-            assertThat(packet[0] & 0xff).as("the packet that ends a non-blocking dump").isEqualTo(0xfe);
+            assertThat(packet[0] & 0xff).as("the packet that ends a non-blocking dump: %s", Wire.error(packet))
+                    .isEqualTo(0xfe);
             assertThat(packet.length).as("an EOF packet, not a result row").isLessThan(9);
-
-            byte[] rotate = events.get(0);
-            assertThat(type(rotate)).isEqualTo(ROTATE);
-            assertThat(u32(rotate, 0)).as("timestamp of the fake ROTATE").isZero();
-            assertThat(u16(rotate, 17) & 0x0020).as("LOG_EVENT_ARTIFICIAL_F").isEqualTo(0x0020);
-            String file = new String(rotate, HEADER + 8, rotate.length - HEADER - 8, StandardCharsets.US_ASCII);
-            assertThat(file).as("the fake ROTATE carries no CRC after the file name").matches("[\\w.\\-]+\\.\\d{6}");
-            assertThat(u32(rotate, 9)).as("event size").isEqualTo(rotate.length);
-
-            byte[] fde = events.get(1);
-            assertThat(type(fde)).isEqualTo(FORMAT_DESCRIPTION);
-            assertThat(fde[fde.length - 5]).as("checksum algorithm of the source's binlog: CRC32").isEqualTo((byte) 1);
-            assertThat(u16(fde, 17) & 0x0001).as("LOG_EVENT_BINLOG_IN_USE_F is cleared").isZero();
-
-            Set<String> gtids = new LinkedHashSet<>();
-            int writeRows = 0;
-            int updateRows = 0;
-            int xids = 0;
-            for (byte[] event : events.subList(1, events.size())) {
-                assertThat(u32(event, 9)).as("event size of a %d event", type(event)).isEqualTo(event.length);
-                assertThat(validCrc(event)).as("CRC32 of a %d event", type(event)).isTrue();
-                switch (type(event)) {
-                    case GTID -> gtids.add(gtid(event));
-                    case WRITE_ROWS -> writeRows++;
-                    case UPDATE_ROWS -> updateRows++;
-                    case XID -> xids++;
-                    default -> { }
-                }
-            }
-            assertThat(events.stream().filter(e -> type(e) == PREVIOUS_GTIDS)).hasSize(1);
-            List<String> expected = new ArrayList<>();
-            for (long n = 1; n <= transactions; n++) {
-                expected.add(sluice.source.serverUuid() + ":" + n);
-            }
-            assertThat(gtids).containsExactlyElementsOf(expected);
-            assertThat(writeRows).isEqualTo(20);
-            assertThat(updateRows).isEqualTo(1);
-            assertThat(xids).isEqualTo(21);
+            return events;
         }
     }
 
