@@ -9,6 +9,7 @@ import io.sluice.kafka.KafkaClientDefaults;
 import io.sluice.kafka.TopicManager;
 import io.sluice.kafka.TopicSpec;
 import io.sluice.model.binlog.BinlogEvents;
+import io.sluice.model.binlog.Checksums;
 import io.sluice.model.binlog.EventType;
 import io.sluice.model.protocol.MysqlException;
 import io.sluice.testkit.KafkaCluster;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,6 +180,75 @@ class PositionReplicaIT {
         assertThat(events.get(1)).isEqualTo("FORMAT_DESCRIPTION 0");
         assertThat(events.get(events.size() - 1)).endsWith(" " + end.get(1));
         assertThat(events).filteredOn(e -> e.startsWith("XID")).hasSize(2);
+    }
+
+    @Test
+    void aClientThatAgreedCrc32GetsItOnTheFakeRotateAndEveryEvent() throws Exception {
+        source.execute("CREATE DATABASE IF NOT EXISTS crc", "CREATE TABLE IF NOT EXISTS crc.t (id INT PRIMARY KEY)");
+        List<String> from = sourceStatus();
+        source.execute("INSERT INTO crc.t VALUES (1)");
+        awaitTopicHas(sourceStatus());
+        try (SourceClient client = SourceClient.connect("127.0.0.1", facade.port(), "repl", "repl-pass",
+                Duration.ofSeconds(5), Duration.ofSeconds(30))) {
+            client.execute("SET @master_binlog_checksum = @@global.binlog_checksum, "
+                    + "@source_binlog_checksum = @@global.binlog_checksum");
+            client.dumpPosition(95, from.get(0), Long.parseLong(from.get(1)), 0x01);
+            List<byte[]> events = new ArrayList<>();
+            SourceClient.EventPacket e;
+            while ((e = client.nextEvent()) != null) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                byte[] buf = new byte[8192];
+                int n;
+                while ((n = e.read(buf, 0, buf.length)) > 0) {
+                    bytes.write(buf, 0, n);
+                }
+                events.add(bytes.toByteArray());
+            }
+            byte[] rotate = events.get(0);
+            assertThat(BinlogEvents.type(rotate, 0)).isEqualTo(EventType.ROTATE);
+            // header 19, u64 position, the name, CRC32 4
+            assertThat(rotate).hasSize(19 + 8 + from.get(0).length() + 4);
+            assertThat(BinlogEvents.rotate(rotate, true)).isEqualTo(
+                    new BinlogEvents.Rotate(from.get(0), Long.parseLong(from.get(1))));
+            for (byte[] event : events) {
+                assertThat(Checksums.verify(event, 0, event.length)).as(EventType.name(BinlogEvents.type(event, 0)))
+                        .isTrue();
+            }
+            assertThat(BinlogEvents.type(events.get(1), 0)).isEqualTo(EventType.FORMAT_DESCRIPTION);
+        }
+    }
+
+    @Test
+    void anIdleBlockingDumpGetsHeartbeatsAtTheEndPosition() throws Exception {
+        source.execute("CREATE DATABASE IF NOT EXISTS hb", "CREATE TABLE IF NOT EXISTS hb.t (id INT PRIMARY KEY)");
+        List<String> end = sourceStatus();
+        awaitTopicHas(end);
+        try (SourceClient client = SourceClient.connect("127.0.0.1", facade.port(), "repl", "repl-pass",
+                Duration.ofSeconds(5), Duration.ofSeconds(30))) {
+            client.execute("SET @master_binlog_checksum = 'NONE'");
+            client.execute("SET @master_heartbeat_period = 500000000");
+            client.dumpPosition(94, end.get(0), Long.parseLong(end.get(1)), 0);
+            List<Integer> types = new ArrayList<>();
+            while (true) {
+                SourceClient.EventPacket e = client.nextEvent();
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                byte[] buf = new byte[8192];
+                int n;
+                while ((n = e.read(buf, 0, buf.length)) > 0) {
+                    bytes.write(buf, 0, n);
+                }
+                byte[] event = bytes.toByteArray();
+                types.add(BinlogEvents.type(event, 0));
+                if (BinlogEvents.type(event, 0) == EventType.HEARTBEAT) {
+                    // v1: the body is the file name; log_pos is where the replica is
+                    assertThat(new String(event, 19, event.length - 19, StandardCharsets.UTF_8))
+                            .isEqualTo(end.get(0));
+                    assertThat(BinlogEvents.logPos(event, 0)).isEqualTo(Long.parseLong(end.get(1)));
+                    break;
+                }
+            }
+            assertThat(types.subList(0, 2)).containsExactly(EventType.ROTATE, EventType.FORMAT_DESCRIPTION);
+        }
     }
 
     @Test
