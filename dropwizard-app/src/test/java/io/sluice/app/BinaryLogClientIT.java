@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.event.EventData;
+import com.github.shyiko.mysql.binlog.event.EventType;
 import com.github.shyiko.mysql.binlog.event.FormatDescriptionEventData;
 import com.github.shyiko.mysql.binlog.event.GtidEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
@@ -23,14 +24,18 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * mysql-binlog-connector-java's {@link BinaryLogClient} (the binlog reader of Debezium and Maxwell) reads the
  * facade as it reads a MySQL source: the row events of a workload, with their values and the GTIDs the source gave
- * them, with the default CRC32 checksum, in GTID mode and by file and position, and across a restart of the facade it reconnects with the GTID set it
+ * them, with the default CRC32 checksum, in GTID mode and by file and position; idle, it gets heartbeats and keeps
+ * its connection; and across a restart of the facade it reconnects with the GTID set it
  * has and continues without a gap or a duplicate.
  */
 class BinaryLogClientIT {
+    private static final Logger LOG = LoggerFactory.getLogger(BinaryLogClientIT.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static SluicePipeline sluice;
 
@@ -157,6 +162,44 @@ class BinaryLogClientIT {
             assertThat(connects.get()).as("connections made by the client").isGreaterThanOrEqualTo(2);
             List<String> gtids = recorder.gtids;
             assertThat(gtids).as("no transaction received twice").doesNotHaveDuplicates();
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    @Test
+    void idleClientGetsHeartbeatsAndKeepsItsConnection() throws Exception {
+        // as Debezium sets it up: keep-alive on, heartbeats asked at 80 % of the keep-alive interval (Debezium's
+        // default interval is a minute; a short one here). A client that hears nothing for a keep-alive interval
+        // drops the connection and makes a new one.
+        BinaryLogClient client = client(2004);
+        client.setKeepAlive(true);
+        client.setKeepAliveInterval(6000);
+        client.setHeartbeatInterval(1000);
+        AtomicInteger connects = new AtomicInteger();
+        client.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
+            @Override
+            public void onConnect(BinaryLogClient c) {
+                connects.incrementAndGet();
+            }
+        });
+        AtomicInteger heartbeats = new AtomicInteger();
+        AtomicInteger others = new AtomicInteger();
+        client.registerEventListener(e -> {
+            (e.getHeader().getEventType() == EventType.HEARTBEAT ? heartbeats : others).incrementAndGet();
+        });
+        long t0 = System.nanoTime();
+        client.connect(TIMEOUT.toMillis());
+        try {
+            while (others.get() == 0 && System.nanoTime() - t0 < TIMEOUT.toNanos()) {
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            LOG.info("first event {} ms after connecting", (System.nanoTime() - t0) / 1_000_000);
+            TimeUnit.SECONDS.sleep(1); // the rest of the topic
+            int before = heartbeats.get();
+            TimeUnit.SECONDS.sleep(8); // idle
+            assertThat(heartbeats.get() - before).as("heartbeats in 8 idle seconds at 1 s").isBetween(6, 9);
+            assertThat(connects.get()).as("connections made by the client").isEqualTo(1);
         } finally {
             client.disconnect();
         }
