@@ -15,7 +15,10 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.function.Supplier;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The MySQL-protocol server replicas and CDC tools connect to. Each connection gets its own handler; each dump
@@ -39,6 +42,12 @@ public final class FacadeServer implements AutoCloseable {
     private EventLoopGroup workers;
     private Channel serverChannel;
     private TopicView view;
+    /**
+     * Answers statements off the event loops: some read Kafka (SHOW BINARY LOGS, gtid_purged, gtid_executed) and
+     * would stall every connection of their loop for as long as Kafka is slow. A connection has at most one
+     * statement in flight, so the pool never holds more threads than there are connections.
+     */
+    private ExecutorService queries;
     private volatile Supplier<List<GroupMember>> groupMembers = List::of;
 
     public FacadeServer(FacadeConfig config, Credentials credentials) {
@@ -59,6 +68,12 @@ public final class FacadeServer implements AutoCloseable {
         view = new TopicView(config.consumerConfig(), config.topic());
         QueryResponder responder = new QueryResponder(config, view::tail, view::checksum, () -> groupMembers.get(),
                 view::purged, new AdminStatements(config, view::files, registry));
+        AtomicInteger queryThreads = new AtomicInteger();
+        queries = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "facade-query-" + queryThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
@@ -69,7 +84,7 @@ public final class FacadeServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.sendBufferBytes() / 2, config.sendBufferBytes()))
                 .childHandler(new FacadeServerInitializer(config, credentials, registry, responder,
-                        connectTimeout));
+                        queries, connectTimeout));
         serverChannel = b.bind(new InetSocketAddress(config.bindHost(), config.port())).sync().channel();
         LOG.info("facade listening on {} as MySQL {} (server_id {}, server_uuid {})", serverChannel.localAddress(),
                 config.serverVersion(), config.serverId(), config.serverUuid());
@@ -104,6 +119,10 @@ public final class FacadeServer implements AutoCloseable {
             boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
             workers = null;
             boss = null;
+        }
+        if (queries != null) {
+            queries.shutdownNow();
+            queries = null;
         }
         if (view != null) {
             view.close();

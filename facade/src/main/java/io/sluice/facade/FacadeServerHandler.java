@@ -23,8 +23,11 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,6 +60,11 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
     private final Credentials credentials;
     private final ReplicaRegistry registry;
     private final QueryResponder responder;
+    /** Where statements are answered: some read Kafka, which must not stall the event loop and its other clients. */
+    private final Executor queries;
+    /** Commands that arrived while a statement was being answered (a client that does not wait), in order. */
+    private final ArrayDeque<MysqlPacket> waiting = new ArrayDeque<>();
+    private boolean answering;
     private final long connectionId;
     private final Duration connectTimeout;
     private final byte[] nonce = Auth.nonce();
@@ -69,10 +77,16 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
 
     FacadeServerHandler(FacadeConfig config, Credentials credentials, ReplicaRegistry registry,
                         QueryResponder responder, long connectionId, Duration connectTimeout) {
+        this(config, credentials, registry, responder, Runnable::run, connectionId, connectTimeout);
+    }
+
+    FacadeServerHandler(FacadeConfig config, Credentials credentials, ReplicaRegistry registry,
+                        QueryResponder responder, Executor queries, long connectionId, Duration connectTimeout) {
         this.config = config;
         this.credentials = credentials;
         this.registry = registry;
         this.responder = responder;
+        this.queries = queries;
         this.connectionId = connectionId;
         this.connectTimeout = connectTimeout;
     }
@@ -129,6 +143,10 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, MysqlPacket packet) {
+        if (answering) {
+            waiting.add(packet);
+            return;
+        }
         try {
             switch (state) {
                 case AUTH -> authenticate(ctx, packet);
@@ -229,7 +247,7 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         switch (command) {
             case COM_QUIT -> ctx.close();
             case COM_PING, COM_INIT_DB -> ok();
-            case COM_QUERY -> query(new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8));
+            case COM_QUERY -> query(ctx, new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8));
             case COM_REGISTER_SLAVE -> registerReplica(payload);
             case COM_BINLOG_DUMP_GTID -> dumpGtid(ctx, payload);
             case COM_BINLOG_DUMP -> dumpPosition(ctx, PositionDumpRequest.parse(payload));
@@ -245,25 +263,59 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         out.writeAndFlush(Packets.err(e));
     }
 
-    private void query(String sql) {
+    /**
+     * Answers a statement on the query executor, with reads paused; the answer is written from the event loop,
+     * then the commands that came meanwhile are handled.
+     */
+    private void query(ChannelHandlerContext ctx, String sql) {
+        answering = true;
+        ctx.channel().config().setAutoRead(false);
         try {
-            QueryResponder.Answer answer = responder.answer(session, sql);
-            if (answer.resultSet() == null) {
-                ok();
-                return;
-            }
-            boolean deprecateEof = (session.capabilities & Capabilities.DEPRECATE_EOF) != 0;
-            List<byte[]> packets = answer.resultSet().encode(deprecateEof, Packets.STATUS_AUTOCOMMIT);
-            for (byte[] p : packets) {
-                out.write(p);
-            }
-            out.flush();
+            queries.execute(() -> {
+                Object result = answerOrError(sql);
+                ctx.executor().execute(() -> answered(ctx, result));
+            });
+        } catch (RejectedExecutionException e) {
+            ctx.close(); // the server is closing
+        }
+    }
+
+    private Object answerOrError(String sql) {
+        try {
+            return responder.answer(session, sql);
         } catch (MysqlException e) {
-            error(e);
+            return e;
         } catch (RuntimeException e) {
             LOG.warn("connection {}: query failed: {}", connectionId, e.toString());
-            error(MysqlError.ER_UNKNOWN_ERROR.exception("Sluice could not answer: " + e.getMessage()));
+            return MysqlError.ER_UNKNOWN_ERROR.exception("Sluice could not answer: " + e.getMessage());
         }
+    }
+
+    private void answered(ChannelHandlerContext ctx, Object result) {
+        answering = false;
+        if (result instanceof MysqlException e) {
+            error(e);
+        } else {
+            write((QueryResponder.Answer) result);
+        }
+        while (!answering && !waiting.isEmpty() && ctx.channel().isActive()) {
+            channelRead0(ctx, waiting.poll());
+        }
+        if (!answering) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void write(QueryResponder.Answer answer) {
+        if (answer.resultSet() == null) {
+            ok();
+            return;
+        }
+        boolean deprecateEof = (session.capabilities & Capabilities.DEPRECATE_EOF) != 0;
+        for (byte[] p : answer.resultSet().encode(deprecateEof, Packets.STATUS_AUTOCOMMIT)) {
+            out.write(p);
+        }
+        out.flush();
     }
 
     /** COM_REGISTER_SLAVE: u32 server_id, host, user, password (u8-length strings), u16 port, u32 rank, u32 id. */

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The pipeline of one connection: packet framing, then the connection's handler. */
@@ -12,15 +13,17 @@ final class FacadeServerInitializer extends ChannelInitializer<SocketChannel> {
     private final Credentials credentials;
     private final ReplicaRegistry registry;
     private final QueryResponder responder;
+    private final Executor queries;
     private final Duration connectTimeout;
     private final AtomicLong connectionIds = new AtomicLong();
 
     FacadeServerInitializer(FacadeConfig config, Credentials credentials, ReplicaRegistry registry,
-                            QueryResponder responder, Duration connectTimeout) {
+                            QueryResponder responder, Executor queries, Duration connectTimeout) {
         this.config = config;
         this.credentials = credentials;
         this.registry = registry;
         this.responder = responder;
+        this.queries = queries;
         this.connectTimeout = connectTimeout;
     }
 
@@ -28,7 +31,7 @@ final class FacadeServerInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         ch.pipeline()
                 .addLast("frames", new MysqlPacketDecoder(FacadeServer.MAX_COMMAND))
-                .addLast("handler", new FacadeServerHandler(config, credentials, registry, responder,
+                .addLast("handler", new FacadeServerHandler(config, credentials, registry, responder, queries,
                         connectionIds.incrementAndGet(), connectTimeout));
     }
 }

@@ -4,7 +4,10 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** What one client connection has said about itself. Confined to the connection's event loop thread. */
+/**
+ * What one client connection has said about itself. Used by one thread at a time: the connection's event loop, or
+ * the query thread answering its statement while the loop waits (the hand-over orders the writes).
+ */
 final class Session {
     final long connectionId;
     final String remoteHost;
