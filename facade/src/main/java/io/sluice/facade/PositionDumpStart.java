@@ -39,7 +39,7 @@ final class PositionDumpStart implements BinlogDump.DumpStart {
         }
         BinlogTopicReader.FileStart start = (BinlogTopicReader.FileStart) found;
         dump.checkChecksum(start.fde(), start.file(), start.position());
-        dump.sourceUuid(reader.tail().sourceUuid());
+        dump.sourceUuid(start.sourceUuid());
         dump.beginFile(start.file(), Math.max(start.position(), BinlogEvents.BINLOG_START));
         if (!start.fdeAtOffset() && start.fde() != null) {
             dump.sendFormatDescription(start.fde(), start.position() > BinlogEvents.BINLOG_START);

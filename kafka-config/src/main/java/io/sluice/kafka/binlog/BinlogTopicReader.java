@@ -278,9 +278,10 @@ public final class BinlogTopicReader {
      *
      * @param fde         the FORMAT_DESCRIPTION of {@code file}, byte-exact; {@code null} if the topic lacks it
      * @param fdeAtOffset whether the record at {@code offset} is that FORMAT_DESCRIPTION (a start at position 4)
+     * @param sourceUuid  the source server that wrote the file ({@code sluice.source.uuid})
      */
-    public record FileStart(long offset, String file, long position, byte[] fde, boolean fdeAtOffset)
-            implements PositionStart {
+    public record FileStart(long offset, String file, long position, byte[] fde, boolean fdeAtOffset,
+                            String sourceUuid) implements PositionStart {
     }
 
     /** The topic does not hold the file (never did, purged, or written from an earlier source server). */

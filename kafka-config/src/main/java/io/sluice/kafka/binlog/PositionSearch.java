@@ -34,6 +34,8 @@ final class PositionSearch {
     private final BinlogTopicReader reader;
     private final Duration timeout;
     private final long deadline;
+    /** The server whose records are searched: the source of the last checkpoint. */
+    private String latest;
 
     PositionSearch(Consumer<byte[], byte[]> consumer, TopicPartition partition, BinlogTopicReader reader,
                    Duration timeout) {
@@ -116,7 +118,9 @@ final class PositionSearch {
 
     /** The first checkpoint written from the server of the last checkpoint (binary search over source changes). */
     private BinlogTopicReader.Checkpoint segmentStart(BinlogTopicReader.Checkpoint first, long end) {
-        String latest = reader.tail().sourceUuid();
+        if (latest == null) {
+            latest = reader.tail().sourceUuid();
+        }
         if (latest == null || latest.equals(first.meta().sourceUuid())) {
             return first;
         }
@@ -180,17 +184,17 @@ final class PositionSearch {
                 long start = startPos(meta, value);
                 if (start >= 0) {
                     if (file == null) {
-                        return new BinlogTopicReader.FileStart(record.offset(), meta.file(), start,
+                        return fileStart(record.offset(), meta.file(), start,
                                 meta.file().equals(fdeFile) ? fde : null, isFde);
                     }
                     int c = compare(meta.file(), start, file, pos);
                     if (c == 0) {
-                        return new BinlogTopicReader.FileStart(record.offset(), file, start, requestedFde, isFde);
+                        return fileStart(record.offset(), file, start, requestedFde, isFde);
                     }
                     if (c > 0) {
                         if (!meta.file().equals(file) && sawFile && lastEnd == pos) {
                             // the very end of the file asked for: go on with the next file
-                            return new BinlogTopicReader.FileStart(record.offset(), file, pos, requestedFde, false);
+                            return fileStart(record.offset(), file, pos, requestedFde, false);
                         }
                         return notAtBoundary(file, pos, meta.file(), start, sawFile,
                                 record.offset() == segmentBegin);
@@ -210,10 +214,15 @@ final class PositionSearch {
             return new BinlogTopicReader.UnknownFile(file == null ? "" : file);
         }
         if (lastFile.equals(file) && lastEnd == pos) {
-            return new BinlogTopicReader.FileStart(end, file, pos, requestedFde, false);
+            return fileStart(end, file, pos, requestedFde, false);
         }
         return new BinlogTopicReader.BadPosition(file, pos, lastEnd, lastFile.equals(file) && pos > lastEnd
                 || !lastFile.equals(file));
+    }
+
+    private BinlogTopicReader.FileStart fileStart(long offset, String file, long position, byte[] fde,
+                                                  boolean fdeAtOffset) {
+        return new BinlogTopicReader.FileStart(offset, file, position, fde, fdeAtOffset, latest);
     }
 
     /** The first unit past the request: the request falls inside a unit, or names a file or bytes not held. */
