@@ -159,6 +159,10 @@ final class BinlogDump implements Runnable {
         props.remove("group.id");
         props.putIfAbsent("max.partition.fetch.bytes", fetchBytes);
         props.putIfAbsent("receive.buffer.bytes", 1024 * 1024);
+        if (fetchBytes < 1024 * 1024) {
+            // a search probe that lands past the last record must not wait out the broker's 500 ms fetch wait
+            props.putIfAbsent("fetch.max.wait.ms", 10);
+        }
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
