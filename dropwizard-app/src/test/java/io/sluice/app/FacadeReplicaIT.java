@@ -1,22 +1,14 @@
 package io.sluice.app;
 
-import io.sluice.facade.FacadeConfig;
 import io.sluice.facade.FacadeServer;
 import io.sluice.ingest.Syncer;
-import io.sluice.ingest.SyncerConfig;
-import io.sluice.kafka.KafkaClientDefaults;
-import io.sluice.kafka.TopicManager;
-import io.sluice.kafka.TopicSpec;
 import io.sluice.testkit.KafkaCluster;
 import io.sluice.testkit.MysqlServer;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,32 +20,21 @@ class FacadeReplicaIT {
     private static KafkaCluster kafka;
     private static Syncer syncer;
     private static FacadeServer facade;
+    private static SluicePipeline pipeline;
 
     @BeforeAll
     static void start() throws Exception {
-        source = MysqlServer.start(21);
-        source.createUser("repl", "repl-pass", "caching_sha2_password");
+        pipeline = SluicePipeline.start(TOPIC, 21);
+        source = pipeline.source;
+        kafka = pipeline.kafka;
+        syncer = pipeline.syncer;
+        facade = pipeline.facade;
         replica = MysqlServer.start(22);
-        kafka = KafkaCluster.start(1);
-        TopicSpec spec = TopicSpec.embedded(TOPIC);
-        try (Admin admin = kafka.admin()) {
-            TopicManager.createOrVerify(admin, spec);
-        }
-        Map<String, Object> consumer = KafkaClientDefaults.consumer(kafka.bootstrapServers(), Map.of());
-        syncer = new Syncer(new SyncerConfig(source.host(), source.port(), "repl", "repl-pass", 1001, TOPIC,
-                1024 * 1024, 4 * 1024 * 1024, Duration.ofMillis(100), Duration.ofSeconds(2),
-                KafkaClientDefaults.transactionalProducer(kafka.bootstrapServers(), "sluice-syncer-" + TOPIC, spec,
-                        Map.of()), consumer), null);
-        syncer.start();
-        facade = new FacadeServer(new FacadeConfig("127.0.0.1", 0, 99, "5a5a5a5a-0000-4000-8000-000000000001",
-                "8.0.31-sluice", TOPIC, consumer, 100, 1024 * 1024, 1L << 30),
-                user -> "repl".equals(user) ? Optional.of("repl-pass") : Optional.empty());
-        facade.start();
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {facade, syncer, replica, source, kafka}) {
+        for (AutoCloseable c : new AutoCloseable[] {replica, pipeline}) {
             try {
                 if (c != null) {
                     c.close();

@@ -1,20 +1,14 @@
 package io.sluice.app;
 
-import io.sluice.facade.FacadeConfig;
 import io.sluice.facade.FacadeServer;
 import io.sluice.ingest.Syncer;
-import io.sluice.ingest.SyncerConfig;
 import io.sluice.ingest.client.SourceClient;
-import io.sluice.kafka.KafkaClientDefaults;
-import io.sluice.kafka.TopicManager;
-import io.sluice.kafka.TopicSpec;
 import io.sluice.model.binlog.BinlogEvents;
 import io.sluice.model.binlog.Checksums;
 import io.sluice.model.binlog.EventType;
 import io.sluice.model.protocol.MysqlException;
 import io.sluice.testkit.KafkaCluster;
 import io.sluice.testkit.MysqlServer;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,32 +38,21 @@ class PositionReplicaIT {
     private static KafkaCluster kafka;
     private static Syncer syncer;
     private static FacadeServer facade;
+    private static SluicePipeline pipeline;
 
     @BeforeAll
     static void start() throws Exception {
-        source = MysqlServer.start(31);
-        source.createUser("repl", "repl-pass", "caching_sha2_password");
+        pipeline = SluicePipeline.start(TOPIC, 31);
+        source = pipeline.source;
+        kafka = pipeline.kafka;
+        syncer = pipeline.syncer;
+        facade = pipeline.facade;
         replica = MysqlServer.start(32);
-        kafka = KafkaCluster.start(1);
-        TopicSpec spec = TopicSpec.embedded(TOPIC);
-        try (Admin admin = kafka.admin()) {
-            TopicManager.createOrVerify(admin, spec);
-        }
-        Map<String, Object> consumer = KafkaClientDefaults.consumer(kafka.bootstrapServers(), Map.of());
-        syncer = new Syncer(new SyncerConfig(source.host(), source.port(), "repl", "repl-pass", 1003, TOPIC,
-                1024 * 1024, 4 * 1024 * 1024, Duration.ofMillis(100), Duration.ofSeconds(2),
-                KafkaClientDefaults.transactionalProducer(kafka.bootstrapServers(), "sluice-syncer-" + TOPIC, spec,
-                        Map.of()), consumer), null);
-        syncer.start();
-        facade = new FacadeServer(new FacadeConfig("127.0.0.1", 0, 99, "5a5a5a5a-0000-4000-8000-000000000003",
-                "8.0.31-sluice", TOPIC, consumer, 100, 1024 * 1024, 1L << 30),
-                user -> "repl".equals(user) ? Optional.of("repl-pass") : Optional.empty());
-        facade.start();
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {facade, syncer, replica, source, kafka}) {
+        for (AutoCloseable c : new AutoCloseable[] {replica, pipeline}) {
             try {
                 if (c != null) {
                     c.close();
