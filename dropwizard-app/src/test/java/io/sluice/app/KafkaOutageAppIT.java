@@ -1,18 +1,11 @@
 package io.sluice.app;
 
-import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.DropwizardTestSupport;
 import io.sluice.model.gtid.GtidSet;
 import io.sluice.testkit.KafkaCluster;
 import io.sluice.testkit.MysqlServer;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,31 +22,15 @@ import static org.awaitility.Awaitility.await;
 class KafkaOutageAppIT {
     @Test
     void replicationSurvivesBrokersGoingAndComing() throws Exception {
-        int facadePort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            facadePort = s.getLocalPort();
-        }
         try (KafkaCluster kafka = KafkaCluster.start(3);
              MysqlServer source = MysqlServer.start(91);
              MysqlServer replica = MysqlServer.start(92)) {
             source.createUser("repl", "repl-pass", "caching_sha2_password");
-            DropwizardTestSupport<SluiceConfiguration> app = new DropwizardTestSupport<>(SluiceApplication.class,
-                    (String) null,
-                    ConfigOverride.config("server.applicationConnectors[0].port", "0"),
-                    ConfigOverride.config("server.adminConnectors[0].port", "0"),
-                    ConfigOverride.config("dataDir", Files.createTempDirectory("sluice-outage").toString()),
-                    ConfigOverride.config("kafka.bootstrapServers", kafka.bootstrapServers()),
-                    ConfigOverride.config("kafka.topic", "sluice.binlog.outage"),
-                    ConfigOverride.config("facade.bindHost", "127.0.0.1"),
-                    ConfigOverride.config("facade.port", Integer.toString(facadePort)));
-            app.before();
-            try {
-                HttpClient http = HttpClient.newHttpClient();
-                HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                                + app.getLocalPort() + "/api/v1/syncer")).header("Content-Type", "application/json")
-                        .PUT(HttpRequest.BodyPublishers.ofString("{\"source\": {\"host\": \"127.0.0.1\", \"port\": "
-                                + source.port() + ", \"user\": \"repl\", \"password\": \"repl-pass\"}}")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+            try (TestApp app = TestApp.start(kafka.bootstrapServers(), "sluice.binlog.outage")) {
+                int facadePort = app.facadePort;
+                HttpResponse<String> put = app.call("PUT", "/api/v1/syncer", "{\"source\": {\"host\": "
+                        + "\"127.0.0.1\", \"port\": " + source.port() + ", \"user\": \"repl\", \"password\": "
+                        + "\"repl-pass\"}}");
                 assertThat(put.statusCode()).isEqualTo(200);
                 source.execute("CREATE DATABASE o", "CREATE TABLE o.t (id INT PRIMARY KEY AUTO_INCREMENT, v INT)");
                 replica.startReplica("127.0.0.1", facadePort, "repl", "repl-pass");
@@ -88,8 +65,6 @@ class KafkaOutageAppIT {
                 replica.waitForGtids(source.gtidExecuted(), Duration.ofMinutes(3));
                 assertThat(replica.gtidExecuted()).isEqualTo(source.gtidExecuted());
                 assertThat(replica.checksumTables("o")).isEqualTo(source.checksumTables("o"));
-            } finally {
-                app.after();
             }
         }
     }

@@ -1,19 +1,12 @@
 package io.sluice.app;
 
-import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.DropwizardTestSupport;
 import io.sluice.testkit.KafkaCluster;
 import io.sluice.testkit.MysqlServer;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,10 +22,6 @@ class SourceFailoverAppIT {
 
     @Test
     void replicasOfSluiceFollowASourceFailover() throws Exception {
-        int facadePort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            facadePort = s.getLocalPort();
-        }
         try (KafkaCluster kafka = KafkaCluster.start(3);
              MysqlServer a = MysqlServer.start(81);
              MysqlServer b = MysqlServer.start(82);
@@ -40,25 +29,12 @@ class SourceFailoverAppIT {
             a.createUser("repl", "repl-pass", "caching_sha2_password");
             b.createUser("repl", "repl-pass", "caching_sha2_password");
             b.replicateFrom(a, "repl", "repl-pass");
-            DropwizardTestSupport<SluiceConfiguration> app = new DropwizardTestSupport<>(SluiceApplication.class,
-                    (String) null,
-                    ConfigOverride.config("server.applicationConnectors[0].port", "0"),
-                    ConfigOverride.config("server.adminConnectors[0].port", "0"),
-                    ConfigOverride.config("dataDir", Files.createTempDirectory("sluice-failover").toString()),
-                    ConfigOverride.config("kafka.bootstrapServers", kafka.bootstrapServers()),
-                    ConfigOverride.config("kafka.topic", "sluice.binlog.failover"),
-                    ConfigOverride.config("facade.bindHost", "127.0.0.1"),
-                    ConfigOverride.config("facade.port", Integer.toString(facadePort)));
-            app.before();
-            try {
-                HttpClient http = HttpClient.newHttpClient();
-                String base = "http://127.0.0.1:" + app.getLocalPort();
-                HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/syncer"))
-                        .header("Content-Type", "application/json")
-                        .PUT(HttpRequest.BodyPublishers.ofString("{\"source\": {\"host\": \"127.0.0.1\", \"port\": "
-                                + a.port() + ", \"user\": \"repl\", \"password\": \"repl-pass\"}, \"candidates\": "
-                                + "[{\"host\": \"127.0.0.1\", \"port\": " + b.port() + "}]}")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+            try (TestApp app = TestApp.start(kafka.bootstrapServers(), "sluice.binlog.failover")) {
+                int facadePort = app.facadePort;
+                HttpResponse<String> put = app.call("PUT", "/api/v1/syncer", "{\"source\": {\"host\": "
+                        + "\"127.0.0.1\", \"port\": " + a.port() + ", \"user\": \"repl\", \"password\": "
+                        + "\"repl-pass\"}, \"candidates\": [{\"host\": \"127.0.0.1\", \"port\": " + b.port()
+                        + "}]}");
                 assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
                 downstream.startReplica("127.0.0.1", facadePort, "repl", "repl-pass");
 
@@ -84,12 +60,9 @@ class SourceFailoverAppIT {
                 assertThat(downstream.gtidExecuted()).isEqualTo(b.gtidExecuted());
                 assertThat(downstream.checksumTables("inv")).isEqualTo(b.checksumTables("inv"));
                 assertThat(downstream.replicaStatus().get("Last_IO_Errno")).isEqualTo("0");
-                String status = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/syncer")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
+                String status = app.call("GET", "/api/v1/syncer", null).body();
                 assertThat(status).contains("\"currentSource\":{\"host\":\"127.0.0.1\",\"port\":" + b.port())
                         .contains("\"failovers\":1").doesNotContain("repl-pass");
-            } finally {
-                app.after();
             }
         }
     }

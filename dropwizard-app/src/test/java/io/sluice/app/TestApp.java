@@ -1,0 +1,57 @@
+package io.sluice.app;
+
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.DropwizardTestSupport;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+
+/**
+ * Sluice started in-process on free loopback ports against an existing Kafka cluster, with a small REST client.
+ */
+final class TestApp implements AutoCloseable {
+    private final DropwizardTestSupport<SluiceConfiguration> support;
+    private final HttpClient http = HttpClient.newHttpClient();
+    final int facadePort;
+
+    private TestApp(DropwizardTestSupport<SluiceConfiguration> support, int facadePort) {
+        this.support = support;
+        this.facadePort = facadePort;
+    }
+
+    static TestApp start(String bootstrapServers, String topic) throws Exception {
+        int facadePort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            facadePort = s.getLocalPort();
+        }
+        DropwizardTestSupport<SluiceConfiguration> support = new DropwizardTestSupport<>(SluiceApplication.class,
+                (String) null,
+                ConfigOverride.config("server.applicationConnectors[0].port", "0"),
+                ConfigOverride.config("server.adminConnectors[0].port", "0"),
+                ConfigOverride.config("dataDir", Files.createTempDirectory("sluice-app").toString()),
+                ConfigOverride.config("kafka.bootstrapServers", bootstrapServers),
+                ConfigOverride.config("kafka.topic", topic),
+                ConfigOverride.config("facade.bindHost", "127.0.0.1"),
+                ConfigOverride.config("facade.port", Integer.toString(facadePort)));
+        support.before();
+        return new TestApp(support, facadePort);
+    }
+
+    /** A REST call; the response whatever its status. */
+    HttpResponse<String> call(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + support.getLocalPort() + path))
+                .header("Content-Type", "application/json");
+        b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
+                : b.method(method, HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        support.after();
+    }
+}
