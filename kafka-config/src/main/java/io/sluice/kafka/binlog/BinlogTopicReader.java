@@ -1,7 +1,5 @@
 package io.sluice.kafka.binlog;
 
-import io.sluice.model.binlog.BinlogEvents;
-import io.sluice.model.binlog.EventType;
 import io.sluice.model.gtid.GtidSet;
 import io.sluice.model.record.RecordKind;
 import io.sluice.model.record.RecordMeta;
@@ -92,12 +90,7 @@ public final class BinlogTopicReader {
 
     private TopicTail tailFrom(long from, long end) {
         consumer.seek(partition, from);
-        GtidSet executed = null;
-        GtidSet.Builder after = GtidSet.builder();
-        String file = null;
-        long position = 0;
-        byte[] fde = null;
-        String source = null;
+        TailTracker tracker = new TailTracker();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (consumer.position(partition) < end) {
             checkDeadline(deadline, "reading the tail");
@@ -105,30 +98,10 @@ public final class BinlogTopicReader {
                 if (record.offset() >= end) {
                     break;
                 }
-                RecordMeta meta = Records.meta(record);
-                if (meta.checkpoint() != null) {
-                    executed = meta.checkpoint();
-                    after = GtidSet.builder();
-                    fde = meta.fde();
-                    source = meta.sourceUuid();
-                }
-                if (meta.kind() == RecordKind.TRANSACTION && meta.gtid() != null && meta.endsUnit()) {
-                    after.add(meta.gtid());
-                }
-                if (meta.kind() == RecordKind.CONTROL && record.value() != null && record.value().length > 4
-                        && BinlogEvents.type(record.value(), 0) == EventType.FORMAT_DESCRIPTION) {
-                    fde = record.value();
-                }
-                file = meta.file();
-                if (meta.endPos() > 0) {
-                    position = meta.endPos();
-                }
+                tracker.accept(Records.meta(record), record.value());
             }
         }
-        if (executed == null) {
-            return null;
-        }
-        return new TopicTail(false, executed.union(after.build()), file, position, fde, source, end);
+        return tracker.anchored() ? tracker.toTail(end) : null;
     }
 
     /** The first checkpoint at or after {@code offset} and before {@code limit}, or {@code null}. */

@@ -1,10 +1,5 @@
 package io.sluice.kafka.binlog;
 
-import io.sluice.model.binlog.BinlogEvents;
-import io.sluice.model.binlog.EventType;
-import io.sluice.model.gtid.GtidSet;
-import io.sluice.model.record.RecordKind;
-import io.sluice.model.record.RecordMeta;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
@@ -95,47 +90,22 @@ public final class TopicFollower implements AutoCloseable {
     }
 
     private void follow(KafkaConsumer<byte[], byte[]> c, BinlogTopicReader reader, long startEnd) {
-        GtidSet.Builder after = GtidSet.builder();
-        GtidSet base = current.executed();
+        TailTracker tracker = new TailTracker(current);
         int sinceUpdate = 0;
         while (!stopped) {
             var records = c.poll(Duration.ofMillis(500));
-            TopicTail t = current;
-            String file = t.file();
-            long position = t.position();
-            byte[] fde = t.fde();
-            String source = t.sourceUuid();
             for (ConsumerRecord<byte[], byte[]> r : records) {
-                RecordMeta meta = Records.meta(r);
-                if (meta.checkpoint() != null) {
-                    base = meta.checkpoint();
-                    after = GtidSet.builder();
-                    source = meta.sourceUuid();
-                    fde = meta.fde();
-                }
-                if (meta.kind() == RecordKind.TRANSACTION && meta.gtid() != null && meta.endsUnit()) {
-                    after.add(meta.gtid());
-                }
-                if (meta.kind() == RecordKind.CONTROL && r.value() != null && r.value().length > 4
-                        && BinlogEvents.type(r.value(), 0) == EventType.FORMAT_DESCRIPTION) {
-                    fde = r.value();
-                }
-                file = meta.file();
-                if (meta.endPos() > 0) {
-                    position = meta.endPos();
-                }
+                tracker.accept(Records.meta(r), r.value());
             }
-            long position0 = c.position(reader.partition());
+            long position = c.position(reader.partition());
             if (!records.isEmpty() || ++sinceUpdate >= 4) {
                 sinceUpdate = 0;
-                long end = reader.endOffset();
-                lag = Math.max(0, end - position0);
-                current = new TopicTail(file == null, base.union(after.build()), file, position, fde, source,
-                        position0);
+                lag = Math.max(0, reader.endOffset() - position);
+                current = tracker.toTail(position);
             }
-            if (!caughtUp && position0 >= startEnd) {
+            if (!caughtUp && position >= startEnd) {
                 caughtUp = true;
-                LOG.info("caught up with the binlog topic {} at offset {}", topic, position0);
+                LOG.info("caught up with the binlog topic {} at offset {}", topic, position);
             }
         }
     }
