@@ -1,4 +1,4 @@
-package io.sluice.ingest.client;
+package io.sluice.model.client;
 
 import io.sluice.model.protocol.MysqlProtocolException;
 import io.sluice.model.protocol.Packets;
@@ -13,28 +13,28 @@ import java.io.OutputStream;
  * more continue in the following packets (and one of exactly that size is followed by an empty packet). Sequence
  * ids are checked strictly, as MySQL does (error 1156). Not thread-safe: one reader thread per connection.
  */
-final class PacketChannel {
+public final class PacketChannel {
     private final InputStream in;
     private final OutputStream out;
     private final byte[] header = new byte[Packets.HEADER];
     private int sequence;
 
-    PacketChannel(InputStream in, OutputStream out) {
+    public PacketChannel(InputStream in, OutputStream out) {
         this.in = in;
         this.out = out;
     }
 
     /** Starts a new command: the next packet written has sequence id 0. */
-    void resetSequence() {
+    public void resetSequence() {
         sequence = 0;
     }
 
     /** Bytes that can be read without blocking. */
-    int available() throws IOException {
+    public int available() throws IOException {
         return in.available();
     }
 
-    void write(byte[] payload) throws IOException {
+    public void write(byte[] payload) throws IOException {
         int offset = 0;
         int length = payload.length;
         while (true) {
@@ -53,7 +53,7 @@ final class PacketChannel {
     }
 
     /** Reads one whole logical packet, refusing one longer than {@code max} bytes. */
-    byte[] read(int max) throws IOException {
+    public byte[] read(int max) throws IOException {
         Payload p = openPayload();
         byte[] first = p.readChunk(max);
         if (!p.finished()) {
@@ -63,7 +63,7 @@ final class PacketChannel {
     }
 
     /** Starts reading a logical packet piece by piece; it must be read to its end before the next one. */
-    Payload openPayload() throws IOException {
+    public Payload openPayload() throws IOException {
         return new Payload(readHeader());
     }
 
@@ -90,7 +90,7 @@ final class PacketChannel {
     }
 
     /** One logical packet, read as a stream across its continuation packets. */
-    final class Payload extends InputStream {
+    public final class Payload extends InputStream {
         private int left;
         private boolean more;
         private long total;
@@ -101,12 +101,12 @@ final class PacketChannel {
         }
 
         /** Whether every byte of the logical packet has been read. */
-        boolean finished() {
+        public boolean finished() {
             return left == 0 && !more;
         }
 
         /** Bytes of the payload read so far. */
-        long consumed() {
+        public long consumed() {
             return total;
         }
 
@@ -153,7 +153,7 @@ final class PacketChannel {
         }
 
         /** Reads exactly {@code len} bytes or fails. */
-        void readExactly(byte[] b, int off, int len) throws IOException {
+        public void readExactly(byte[] b, int off, int len) throws IOException {
             int done = 0;
             while (done < len) {
                 int n = read(b, off + done, len - done);
@@ -165,7 +165,7 @@ final class PacketChannel {
         }
 
         /** Reads the rest of the payload, up to {@code max} bytes. */
-        byte[] readChunk(int max) throws IOException {
+        public byte[] readChunk(int max) throws IOException {
             java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(Math.min(Math.max(left, 16), max));
             byte[] tmp = new byte[8192];
             while (buf.size() < max) {
@@ -179,7 +179,7 @@ final class PacketChannel {
         }
 
         /** Skips what is left of the payload. */
-        void drain() throws IOException {
+        public void drain() throws IOException {
             byte[] tmp = new byte[8192];
             while (read(tmp, 0, tmp.length) >= 0) {
                 // discard
