@@ -139,6 +139,35 @@ public class SluiceConfiguration extends Configuration {
         @Min(65536)
         @JsonProperty
         public int sendBufferBytes = 4 * 1024 * 1024;
+        /**
+         * A MySQL server with the schema (typically a replica of Sluice) that answers SHOW CREATE TABLE,
+         * information_schema, snapshot reads and the like for CDC tools; absent = such statements get an ERR.
+         */
+        @Valid
+        @JsonProperty
+        public MetadataBackendSettings metadataBackend;
+    }
+
+    /** Where the facade forwards statements only a server with the schema can answer. */
+    public static class MetadataBackendSettings {
+        @NotBlank
+        @JsonProperty
+        public String host;
+        @Min(1)
+        @Max(65535)
+        @JsonProperty
+        public int port = 3306;
+        @NotBlank
+        @JsonProperty
+        public String user;
+        @NotNull
+        @JsonProperty
+        public String password = "";
+
+        @Override
+        public String toString() {
+            return "MetadataBackendSettings[" + user + "@" + host + ":" + port + "]";
+        }
     }
 
     /** An account of the facade. */

@@ -2,6 +2,7 @@ package io.sluice.app;
 
 import io.sluice.facade.FacadeConfig;
 import io.sluice.facade.FacadeServer;
+import io.sluice.facade.MetadataBackend;
 import io.sluice.ingest.Syncer;
 import io.sluice.ingest.SyncerConfig;
 import io.sluice.kafka.KafkaClientDefaults;
@@ -29,15 +30,18 @@ final class SluicePipeline implements AutoCloseable {
     final MysqlServer source;
     final KafkaCluster kafka;
     final Syncer syncer;
-    final FacadeServer facade;
+    FacadeServer facade;
+    final FacadeConfig facadeConfig;
     final int facadePort;
 
-    private SluicePipeline(MysqlServer source, KafkaCluster kafka, Syncer syncer, FacadeServer facade, int port) {
+    private SluicePipeline(MysqlServer source, KafkaCluster kafka, Syncer syncer, FacadeServer facade,
+                           FacadeConfig facadeConfig) {
         this.source = source;
         this.kafka = kafka;
         this.syncer = syncer;
         this.facade = facade;
-        this.facadePort = port;
+        this.facadeConfig = facadeConfig;
+        this.facadePort = facadeConfig.port();
     }
 
     static SluicePipeline start(String topic, int sourceServerId) throws Exception {
@@ -58,15 +62,29 @@ final class SluicePipeline implements AutoCloseable {
                             spec, Map.of()), consumer), null);
             syncer.start();
             int port = freePort();
-            FacadeServer facade = new FacadeServer(new FacadeConfig("127.0.0.1", port, 99,
-                    "5a5a5a5a-0000-4000-8000-000000000002", "8.0.31-sluice", topic, consumer, 100, 1024 * 1024,
-                    1L << 30), user -> USER.equals(user) ? Optional.of(PASSWORD) : Optional.empty());
+            FacadeConfig config = new FacadeConfig("127.0.0.1", port, 99, "5a5a5a5a-0000-4000-8000-000000000002",
+                    "8.0.31-sluice", topic, consumer, 100, 1024 * 1024, 1L << 30);
+            FacadeServer facade = new FacadeServer(config, SluicePipeline::password);
             facade.start();
-            return new SluicePipeline(source, kafka, syncer, facade, port);
+            return new SluicePipeline(source, kafka, syncer, facade, config);
         } catch (Exception | Error e) {
             closeQuietly(syncer, kafka, source);
             throw e;
         }
+    }
+
+    private static Optional<String> password(String user) {
+        return USER.equals(user) ? Optional.of(PASSWORD) : Optional.empty();
+    }
+
+    /**
+     * Restarts the facade, on the same port, forwarding metadata statements to {@code backend}; its replicas
+     * reconnect by themselves.
+     */
+    void useMetadataBackend(MetadataBackend backend) throws InterruptedException {
+        facade.close();
+        facade = new FacadeServer(facadeConfig.withMetadataBackend(backend), SluicePipeline::password);
+        facade.start();
     }
 
     /** The last GTID the source committed, {@code uuid:N} (the source has only its own GTIDs). */

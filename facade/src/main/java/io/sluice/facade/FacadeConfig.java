@@ -17,10 +17,12 @@ import java.util.Objects;
  * @param maxReplicas      connections beyond this many are refused with ER_CON_COUNT_ERROR
  * @param sendBufferBytes  per-connection outbound buffer: above it the reader for that replica pauses
  * @param maxEventBytes    events declaring more are taken for corruption (MySQL's own limit is 1 GiB)
+ * @param metadataBackend  where statements only a server with the schema can answer are forwarded; {@code null}
+ *                         = nowhere (they get an ERR naming the setting)
  */
 public record FacadeConfig(String bindHost, int port, long serverId, String serverUuid, String serverVersion,
                            String topic, Map<String, Object> consumerConfig, int maxReplicas, int sendBufferBytes,
-                           long maxEventBytes) {
+                           long maxEventBytes, MetadataBackend metadataBackend) {
     public FacadeConfig {
         Objects.requireNonNull(bindHost, "bindHost");
         Objects.requireNonNull(serverUuid, "serverUuid");
@@ -29,6 +31,20 @@ public record FacadeConfig(String bindHost, int port, long serverId, String serv
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port);
         }
+    }
+
+    /** Settings without a metadata backend. */
+    public FacadeConfig(String bindHost, int port, long serverId, String serverUuid, String serverVersion,
+                        String topic, Map<String, Object> consumerConfig, int maxReplicas, int sendBufferBytes,
+                        long maxEventBytes) {
+        this(bindHost, port, serverId, serverUuid, serverVersion, topic, consumerConfig, maxReplicas,
+                sendBufferBytes, maxEventBytes, null);
+    }
+
+    /** These settings with statements forwarded to {@code backend}. */
+    public FacadeConfig withMetadataBackend(MetadataBackend backend) {
+        return new FacadeConfig(bindHost, port, serverId, serverUuid, serverVersion, topic, consumerConfig,
+                maxReplicas, sendBufferBytes, maxEventBytes, backend);
     }
 
     /** How long a dump waits for the replica's buffer to drain before it checks again whether it was stopped. */

@@ -20,6 +20,7 @@ import io.sluice.model.protocol.Packets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One client connection: greeting, authentication (caching_sha2_password fast path, mysql_native_password, a
@@ -130,6 +132,10 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
             }
             registry.remove(connectionId);
         }
+        BackendConnection backend = session == null ? null : session.backend;
+        if (backend != null) {
+            backend.abort();
+        }
     }
 
     @Override
@@ -174,6 +180,7 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         }
         HandshakeResponse hello = HandshakeResponse.parse(payload);
         session.user = hello.user();
+        session.database = hello.database() == null || hello.database().isEmpty() ? null : hello.database();
         session.capabilities = hello.capabilities() & SERVER_CAPABILITIES;
         entry.user = hello.user();
         Optional<String> password = credentials.password(hello.user());
@@ -246,7 +253,9 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         int command = payload[0] & 0xff;
         switch (command) {
             case COM_QUIT -> ctx.close();
-            case COM_PING, COM_INIT_DB -> ok();
+            case COM_PING -> ok();
+            case COM_INIT_DB -> query(ctx, "USE `" + new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8)
+                    .replace("`", "``") + "`");
             case COM_QUERY -> query(ctx, new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8));
             case COM_REGISTER_SLAVE -> registerReplica(payload);
             case COM_BINLOG_DUMP_GTID -> dumpGtid(ctx, payload);
@@ -273,7 +282,11 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         try {
             queries.execute(() -> {
                 Object result = answerOrError(sql);
-                ctx.executor().execute(() -> answered(ctx, result));
+                if (result instanceof QueryResponder.Answer a && a.forward() != null) {
+                    result = forward(ctx, a.forward());
+                }
+                Object answer = result;
+                ctx.executor().execute(() -> answered(ctx, answer));
             });
         } catch (RejectedExecutionException e) {
             ctx.close(); // the server is closing
@@ -291,10 +304,59 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         }
     }
 
+    /** What {@link #forward} returns once the backend's response has been relayed. */
+    private static final Object RELAYED = new Object();
+
+    /**
+     * Relays a statement's response from the metadata backend, on the query thread: {@code out} is this thread's
+     * while reads are paused, and the relay waits whenever the client's buffer is full.
+     */
+    private Object forward(ChannelHandlerContext ctx, String sql) {
+        BackendConnection backend;
+        try {
+            backend = responder.backend(session);
+        } catch (MysqlException e) {
+            return e;
+        }
+        boolean[] sent = {false};
+        try {
+            backend.relay(sql, payload -> {
+                sent[0] = true;
+                out.write(payload);
+                if (!ctx.channel().isWritable()) {
+                    out.flush();
+                    awaitWritable(ctx);
+                }
+            });
+            out.flush();
+            return RELAYED;
+        } catch (IOException e) {
+            LOG.info("connection {}: metadata backend {}: {}", connectionId, backend.endpoint(), e.toString());
+            if (sent[0]) {
+                out.flush();
+                ctx.close(); // part of a response went out: the client cannot be told anything more
+                return RELAYED;
+            }
+            return MysqlError.ER_UNKNOWN_ERROR.exception("Sluice's metadata backend " + backend.endpoint()
+                    + " failed: " + e.getMessage());
+        }
+    }
+
+    private static void awaitWritable(ChannelHandlerContext ctx) throws IOException {
+        while (!ctx.channel().isWritable()) {
+            if (!ctx.channel().isActive()) {
+                throw new IOException("the client closed the connection");
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
     private void answered(ChannelHandlerContext ctx, Object result) {
         answering = false;
         if (result instanceof MysqlException e) {
             error(e);
+        } else if (result == RELAYED) {
+            // written by the query thread
         } else {
             write((QueryResponder.Answer) result);
         }

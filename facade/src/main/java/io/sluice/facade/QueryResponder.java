@@ -24,10 +24,24 @@ import java.util.regex.Pattern;
  * open. Whatever the text, the only exception it throws is {@link MysqlException}.
  */
 final class QueryResponder {
-    /** A statement's answer: a result set, or {@code null} for a plain OK. */
-    record Answer(ResultSet resultSet) {
+    /**
+     * A statement's answer: a result set, {@code null} for a plain OK, or the statement to forward to the metadata
+     * backend, whose response the connection relays.
+     */
+    record Answer(ResultSet resultSet, String forward) {
         static final Answer OK = new Answer(null);
+
+        Answer(ResultSet resultSet) {
+            this(resultSet, null);
+        }
+
+        static Answer forward(String sql) {
+            return new Answer(null, sql);
+        }
     }
+
+    /** How long SHOW MASTER STATUS in a backend snapshot waits for the topic to hold what the backend executed. */
+    static final java.time.Duration SNAPSHOT_CATCH_UP = java.time.Duration.ofSeconds(30);
 
     private static final Pattern SYSVAR = Pattern.compile("@@(?:(global|session|local)\\.)?([a-z_0-9]+)",
             Pattern.CASE_INSENSITIVE);
@@ -83,16 +97,19 @@ final class QueryResponder {
             throw MysqlError.ER_PARSE_ERROR.exception("Query was empty");
         }
         if (SET_TRANSACTION.matcher(s).matches()) {
-            return Answer.OK; // isolation level and access mode: nothing to isolate, everything is read-only
+            forBackend(session, s); // Sluice has nothing to isolate; a backend snapshot does
+            return Answer.OK;
         }
         if (lower.matches("(?s)set\\s.*")) {
-            set(session, s.substring(4));
+            if (set(session, s.substring(4))) {
+                forBackend(session, s);
+            }
             return Answer.OK;
         }
         if (GROUP_MEMBERS.matcher(s).matches()) {
             return new Answer(groupMembers());
         }
-        if (lower.matches("(?s)select\\s.*")) {
+        if (lower.matches("(?s)select\\s.*") && indexOfTopLevelWord(s, "from") < 0) {
             return new Answer(select(session, s.substring(7)));
         }
         Matcher m = SHOW_VARIABLES.matcher(s);
@@ -104,13 +121,79 @@ final class QueryResponder {
             return adminAnswer;
         }
         if (lower.matches("show\\s+(master|binary\\s+log)\\s+status")) {
-            return new Answer(masterStatus());
+            return new Answer(masterStatus(session));
         }
-        if (lower.equals("commit") || lower.equals("rollback") || lower.startsWith("use ")) {
-            return Answer.OK;
+        return passthrough(session, s);
+    }
+
+    /** Statements only a server with the schema answers: forwarded to the metadata backend, or refused. */
+    private Answer passthrough(Session session, String s) {
+        MetadataBackend backend = config.metadataBackend();
+        switch (Passthrough.classify(s)) {
+            case READ:
+                if (backend == null) {
+                    throw Passthrough.notConfigured(abbreviate(s));
+                }
+                return Answer.forward(s);
+            case SNAPSHOT:
+                if (backend != null && (session.backend != null || !endsSomething(s))) {
+                    return Answer.forward(s);
+                }
+                if (backend == null && Passthrough.takesLock(s)) {
+                    throw Passthrough.notConfigured(abbreviate(s)); // a lock promised and not taken would lie
+                }
+                return Answer.OK; // nothing to isolate or to end: everything Sluice answers is read-only
+            case SESSION:
+                session.database = unquote(s.substring(4).trim());
+                if (backend != null && session.backend != null) {
+                    return Answer.forward(s);
+                }
+                return Answer.OK;
+            case WRITE:
+                throw Passthrough.refusedWrite(abbreviate(s));
+            default:
+                throw new MysqlException(MysqlError.ER_NOT_SUPPORTED_YET,
+                        "Sluice does not support the statement '" + abbreviate(s) + "'");
         }
-        throw new MysqlException(MysqlError.ER_NOT_SUPPORTED_YET,
-                "Sluice does not support the statement '" + abbreviate(s) + "'");
+    }
+
+    /** COMMIT, ROLLBACK, UNLOCK: with no backend session yet there is nothing for them to end. */
+    private static boolean endsSomething(String s) {
+        return Passthrough.endsTransaction(s) || Passthrough.releasesLock(s)
+                || s.toLowerCase(Locale.ROOT).startsWith("rollback");
+    }
+
+    /**
+     * The session's backend connection, opened (and given the session's settings and default database) on first
+     * use.
+     */
+    BackendConnection backend(Session session) {
+        BackendConnection open = session.backend;
+        if (open != null && !open.isClosed()) {
+            return open;
+        }
+        java.util.List<String> setup = new ArrayList<>();
+        if (session.database != null) {
+            setup.add("USE `" + session.database.replace("`", "``") + "`");
+        }
+        setup.addAll(session.backendSetup);
+        session.backend = BackendConnection.open(config.metadataBackend(), session.capabilities, setup);
+        return session.backend;
+    }
+
+    /** Keeps a session setting for the backend, and applies it there now when the session has a connection. */
+    private void forBackend(Session session, String statement) {
+        if (config.metadataBackend() == null) {
+            return;
+        }
+        if (session.backendSetup.size() >= 256 && !session.backendSetup.contains(statement)) {
+            throw MysqlError.ER_UNKNOWN_ERROR.exception("too many distinct session settings for the metadata backend");
+        }
+        session.backendSetup.add(statement);
+        BackendConnection open = session.backend;
+        if (open != null && !open.isClosed()) {
+            open.execute(statement);
+        }
     }
 
     /** Removes comments (keeping executable ones' content), a trailing ';' and surrounding white space. */
@@ -122,11 +205,14 @@ final class QueryResponder {
         return s.length() > 200 ? s.substring(0, 200) + "…" : s;
     }
 
-    private void set(Session session, String assignments) {
+    /** Applies SET's assignments; whether one of them is a session setting (not a user variable). */
+    private boolean set(Session session, String assignments) {
+        boolean system = false;
         for (String part : splitTopLevel(assignments)) {
             String a = part.trim();
             String lower = a.toLowerCase(Locale.ROOT);
             if (lower.startsWith("names ") || lower.startsWith("character set ") || lower.startsWith("charset ")) {
+                system = true;
                 continue;
             }
             int eq = a.indexOf('=');
@@ -141,9 +227,11 @@ final class QueryResponder {
             String value = evaluate(session, a.substring(eq + 1).trim());
             if (target.startsWith("@") && !target.startsWith("@@")) {
                 session.setVariable(unquote(target.substring(1)), value);
+            } else {
+                system = true; // session system variables (autocommit, sql_mode, …): no effect on Sluice itself
             }
-            // session system variables (autocommit, sql_mode, time_zone, …) are accepted and have no effect
         }
+        return system;
     }
 
     private ResultSet select(Session session, String items) {
@@ -297,6 +385,9 @@ final class QueryResponder {
         v.put("sql_mode", "");
         v.put("autocommit", "1");
         v.put("transaction_isolation", "REPEATABLE-READ");
+        // Connector/J asks before DML; the session is not in a read-only transaction (writes are refused anyway)
+        v.put("transaction_read_only", "0");
+        v.put("tx_read_only", "0");
         v.put("wait_timeout", "28800");
         v.put("net_write_timeout", "60");
         v.put("interactive_timeout", "28800");
@@ -347,15 +438,50 @@ final class QueryResponder {
         return new ResultSet(List.of(ResultSet.Column.text("Variable_name"), ResultSet.Column.text("Value")), rows);
     }
 
-    private ResultSet masterStatus() {
+    /**
+     * SHOW MASTER STATUS: the topic's tail. In a snapshot on the metadata backend (a read lock or a transaction
+     * taken through Sluice), the GTID set is the backend's, once the topic holds all of it: a CDC tool that snapshots
+     * the backend then streams from Sluice exactly what follows its snapshot.
+     */
+    private ResultSet masterStatus(Session session) {
         TopicTail t = tail.get();
+        GtidSet executed = t.executed();
+        BackendConnection backend = session.backend;
+        if (backend != null && !backend.isClosed() && backend.inSnapshot()) {
+            GtidSet pinned = gtidSet(String.valueOf(backend.queryValue("SELECT @@GLOBAL.gtid_executed")));
+            t = awaitTopicHolds(pinned, backend.endpoint());
+            executed = pinned;
+        }
         List<List<String>> rows = new ArrayList<>();
         if (!t.empty()) {
-            rows.add(List.of(t.file(), Long.toString(t.position()), "", "", t.executed().toMysqlString()));
+            rows.add(List.of(t.file(), Long.toString(t.position()), "", "", executed.toMysqlString()));
         }
         return new ResultSet(List.of(ResultSet.Column.text("File"), ResultSet.Column.number("Position"),
                 ResultSet.Column.text("Binlog_Do_DB"), ResultSet.Column.text("Binlog_Ignore_DB"),
                 ResultSet.Column.text("Executed_Gtid_Set")), rows);
+    }
+
+    private TopicTail awaitTopicHolds(GtidSet pinned, String endpoint) {
+        long deadline = System.nanoTime() + SNAPSHOT_CATCH_UP.toNanos();
+        while (true) {
+            TopicTail t = tail.get();
+            GtidSet missing = pinned.subtract(t.executed());
+            if (missing.isEmpty()) {
+                return t;
+            }
+            if (System.nanoTime() > deadline) {
+                throw MysqlError.ER_UNKNOWN_ERROR.exception("the metadata backend " + endpoint + " has executed '"
+                        + missing.toMysqlString() + "', which Sluice's binlog does not hold after "
+                        + SNAPSHOT_CATCH_UP.toSeconds() + " s: a snapshot of it would not match the binlog Sluice"
+                        + " serves (is the backend a replica of this source?)");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MysqlException(MysqlError.ER_QUERY_INTERRUPTED, "Query execution was interrupted");
+            }
+        }
     }
 
     /** The cluster in the columns of MySQL 8.0's performance_schema.replication_group_members. */

@@ -14,6 +14,12 @@ final class Session {
     String user;
     int capabilities;
     final Map<String, String> userVariables = new HashMap<>();
+    /** The default database (connect-with-db, COM_INIT_DB, USE); {@code null} = none. */
+    String database;
+    /** Session settings to replay on the metadata backend when its connection opens, in order, without repeats. */
+    final java.util.LinkedHashSet<String> backendSetup = new java.util.LinkedHashSet<>();
+    /** The connection to the metadata backend, once a statement was forwarded; closed with the session. */
+    volatile BackendConnection backend;
 
     Session(long connectionId, String remoteHost) {
         this.connectionId = connectionId;

@@ -5,6 +5,7 @@ import io.sluice.app.SluiceConfiguration;
 import io.sluice.facade.Credentials;
 import io.sluice.facade.FacadeConfig;
 import io.sluice.facade.FacadeServer;
+import io.sluice.facade.MetadataBackend;
 import io.sluice.facade.ReplicaInfo;
 
 import java.util.List;
@@ -34,6 +35,11 @@ public final class FacadeManager implements Managed {
                 settings.serverUuid.isBlank() ? Identity.facadeUuid(topic) : settings.serverUuid,
                 settings.serverVersion, topic, kafka.consumerConfig(), settings.maxConnections,
                 settings.sendBufferBytes, 1L << 30);
+        SluiceConfiguration.MetadataBackendSettings backend = settings.metadataBackend;
+        if (backend != null) {
+            config = config.withMetadataBackend(new MetadataBackend(backend.host, backend.port, backend.user,
+                    backend.password));
+        }
         server = new FacadeServer(config, credentials());
         server.groupMembers(() -> groupMembers.get());
         server.start();

@@ -23,6 +23,8 @@ public enum MysqlError {
     ER_MASTER_FATAL_ERROR_READING_BINLOG(1236, "HY000", "%s"),
     ER_NOT_SUPPORTED_AUTH_MODE(1251, "08004",
             "Client does not support authentication protocol requested by server; consider upgrading MySQL client"),
+    ER_OPTION_PREVENTS_STATEMENT(1290, "HY000",
+            "The MySQL server is running with the %s option so it cannot execute this statement"),
     /** Since MySQL 5.6.5. */
     ER_MALFORMED_GTID_SET_SPECIFICATION(1772, "HY000", "Malformed GTID set specification '%s'."),
     ER_MALFORMED_PACKET(1835, "HY000", "Malformed communication packet."),

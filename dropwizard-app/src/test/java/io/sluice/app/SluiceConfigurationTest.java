@@ -1,0 +1,55 @@
+package io.sluice.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.configuration.ConfigurationValidationException;
+import io.dropwizard.configuration.YamlConfigurationFactory;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jersey.validation.Validators;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The YAML configuration as an operator writes it. */
+class SluiceConfigurationTest {
+    private final ObjectMapper mapper = Jackson.newObjectMapper();
+    private final YamlConfigurationFactory<SluiceConfiguration> factory = new YamlConfigurationFactory<>(
+            SluiceConfiguration.class, Validators.newValidator(), mapper, "dw");
+
+    private SluiceConfiguration parse(String yaml) throws Exception {
+        Path file = Files.createTempFile("sluice", ".yml");
+        try {
+            Files.writeString(file, yaml, StandardCharsets.UTF_8);
+            return factory.build(file.toFile());
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    @Test
+    void noMetadataBackendByDefault() throws Exception {
+        assertThat(parse("facade:\n  port: 3307\n").facade.metadataBackend).isNull();
+    }
+
+    @Test
+    void metadataBackend() throws Exception {
+        SluiceConfiguration c = parse("facade:\n  metadataBackend:\n    host: replica-1\n    port: 3310\n"
+                + "    user: meta\n    password: s3cret\n");
+        assertThat(c.facade.metadataBackend.host).isEqualTo("replica-1");
+        assertThat(c.facade.metadataBackend.port).isEqualTo(3310);
+        assertThat(c.facade.metadataBackend.user).isEqualTo("meta");
+        assertThat(c.facade.metadataBackend.password).isEqualTo("s3cret");
+        assertThat(c.facade.metadataBackend.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void aMetadataBackendWithoutHostIsRefusedNamingTheKey() {
+        assertThatThrownBy(() -> parse("facade:\n  metadataBackend:\n    user: meta\n"))
+                .isInstanceOf(ConfigurationValidationException.class)
+                .hasMessageContaining("facade.metadataBackend.host");
+    }
+}
