@@ -53,6 +53,11 @@ final class QueryResponder {
             + "variables(?:\\s+like\\s+('[^']*'|\"[^\"]*\")|\\s+where\\s+`?variable_name`?\\s*"
             + "(?:=\\s*('[^']*'|\"[^\"]*\")|in\\s*\\((.*)\\)))?", Pattern.CASE_INSENSITIVE);
     private static final Pattern LIMIT = Pattern.compile("(?is)(.*?)\\s+limit\\s+\\d+(?:\\s*(?:,|offset)\\s*\\d+)?");
+    private static final java.time.format.DateTimeFormatter DATETIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    /** Time functions MySQL also takes without parentheses. */
+    private static final Pattern TIME_KEYWORD = Pattern.compile(
+            "(?i)current_timestamp|current_date|localtime|localtimestamp|utc_timestamp|utc_date");
     private static final Pattern SET_TRANSACTION = Pattern.compile(
             "(?is)set\\s+(?:(?:session|global|local)\\s+)?transaction\\s.*");
 
@@ -189,6 +194,7 @@ final class QueryResponder {
         if (session.backendSetup.size() >= 256 && !session.backendSetup.contains(statement)) {
             throw MysqlError.ER_UNKNOWN_ERROR.exception("too many distinct session settings for the metadata backend");
         }
+        session.backendSetup.remove(statement); // the latest of repeated settings must be replayed last
         session.backendSetup.add(statement);
         BackendConnection open = session.backend;
         if (open != null && !open.isClosed()) {
@@ -257,7 +263,7 @@ final class QueryResponder {
                 expr = alias.group(1).trim();
                 name = unquote(alias.group(2));
             }
-            if (expr.matches("(?i)[a-z_][a-z_0-9]*")) {
+            if (expr.matches("(?i)[a-z_][a-z_0-9]*") && !TIME_KEYWORD.matcher(expr).matches()) {
                 // a bare word is a column to MySQL, and there is no table (SET autocommit=ON takes them, not SELECT)
                 throw MysqlError.ER_BAD_FIELD_ERROR.exception(abbreviate(expr), "field list");
             }
@@ -300,6 +306,9 @@ final class QueryResponder {
         if (fnArgs.matches()) {
             return functionOf(session, fnArgs.group(1).toLowerCase(Locale.ROOT), fnArgs.group(2));
         }
+        if (TIME_KEYWORD.matcher(e).matches()) {
+            return function(session, e.toLowerCase(Locale.ROOT)); // CURRENT_TIMESTAMP without parentheses
+        }
         if (e.matches("(?i)[a-z_]+")) {
             return e; // bare words such as ON/OFF in SET autocommit=ON
         }
@@ -316,6 +325,10 @@ final class QueryResponder {
             case "current_user" -> session.user + "@%"; // the account: Sluice's accounts are not host-bound
             case "connection_id" -> Long.toString(session.connectionId);
             case "uuid" -> java.util.UUID.randomUUID().toString();
+            // the session time zone is the system's, and Sluice's system time zone is UTC (@@system_time_zone)
+            case "now", "sysdate", "current_timestamp", "localtime", "localtimestamp", "utc_timestamp" ->
+                    DATETIME.format(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC));
+            case "curdate", "current_date", "utc_date" -> java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
             default -> throw new MysqlException(MysqlError.ER_NOT_SUPPORTED_YET,
                     "Sluice does not support the function '" + name + "()'");
         };

@@ -114,6 +114,28 @@ class PassthroughTest {
     }
 
     @Test
+    void repeatedSettingsReplayInTheOrderTheyLastHappened() {
+        QueryResponder r = responder(CONFIG.withMetadataBackend(BACKEND));
+        Session s = session();
+        r.answer(s, "SET autocommit=1");
+        r.answer(s, "SET autocommit=0");
+        r.answer(s, "SET autocommit=1");
+        assertThat(s.backendSetup).containsExactly("SET autocommit=0", "SET autocommit=1");
+    }
+
+    @Test
+    void currentTimestampAsDebeziumAsksForIt() {
+        QueryResponder r = responder(CONFIG);
+        for (String sql : new String[] {"SELECT CURRENT_TIMESTAMP", "SELECT NOW()", "SELECT current_timestamp()"}) {
+            String value = r.answer(session(), sql).resultSet().rows().get(0).get(0);
+            assertThat(value).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
+            java.time.LocalDateTime t = java.time.LocalDateTime.parse(value.replace(' ', 'T'));
+            assertThat(java.time.Duration.between(t, java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)).abs())
+                    .isLessThan(java.time.Duration.ofMinutes(1));
+        }
+    }
+
+    @Test
     void theBackendPasswordIsNeverShown() {
         assertThat(BACKEND.toString()).doesNotContain("s3cret");
         assertThat(CONFIG.withMetadataBackend(BACKEND).toString()).doesNotContain("s3cret");
