@@ -145,6 +145,22 @@ class PositionReplicaIT {
         assertThat(replica.checksumTables("shop")).isEqualTo(source.checksumTables("shop"));
         // the events went through as they are: the replica took the source's GTIDs (all but the DDL's)
         assertThat(replica.gtidExecuted()).startsWith(source.serverUuid() + ":");
+        // SHOW PROCESSLIST on the facade shows the dump as MySQL shows a file/position dump that is caught up
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<String> dumps = new java.util.ArrayList<>();
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:mysql://127.0.0.1:"
+                    + facade.port() + "/?user=repl&password=repl-pass&useSSL=false&allowPublicKeyRetrieval=true");
+                 java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SHOW PROCESSLIST")) {
+                while (rs.next()) {
+                    if (rs.getString("Command").startsWith("Binlog Dump")) {
+                        dumps.add(rs.getString("Command") + " | " + rs.getString("State"));
+                    }
+                }
+            }
+            assertThat(dumps).containsExactly(
+                    "Binlog Dump | Source has sent all binlog to replica; waiting for more updates");
+        });
     }
 
     @Test

@@ -23,6 +23,7 @@ final class AdminStatements {
     private static final Pattern KILL = Pattern.compile("(?i)kill\\s+(?:(connection|query)\\s+)?(\\d{1,19})");
     /** What MySQL shows for a dump thread that has sent everything (sql/rpl_binlog_sender.cc). */
     static final String DUMP_IDLE_STATE = "Source has sent all binlog to replica; waiting for more updates";
+    static final String DUMP_SENDING_STATE = "Sending binlog event to replica";
 
     private final FacadeConfig config;
     private final Supplier<List<BinlogFile>> files;
@@ -95,8 +96,8 @@ final class AdminStatements {
             String state = "";
             String info = null;
             if (e.dump != null) {
-                command = e.requested != null ? "Binlog Dump GTID" : "Binlog Dump";
-                state = DUMP_IDLE_STATE;
+                command = e.dumpCommand != null ? e.dumpCommand : "Binlog Dump GTID";
+                state = e.dumpIdle ? DUMP_IDLE_STATE : DUMP_SENDING_STATE;
             } else if (self) {
                 command = "Query";
                 state = "init";

@@ -222,6 +222,7 @@ final class BinlogDump implements Runnable {
     private void loop(KafkaConsumer<byte[], byte[]> consumer) {
         while (!stopped && channel.isActive()) {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+            entry.dumpIdle = records.isEmpty();
             if (records.isEmpty()) {
                 out.flush();
                 if (!caughtUp) {

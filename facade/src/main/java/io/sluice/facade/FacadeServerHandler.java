@@ -429,6 +429,7 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         }
         entry.serverId = serverId;
         entry.requested = set.toString();
+        entry.dumpCommand = "Binlog Dump GTID";
         if (entry.uuid == null) {
             entry.uuid = session.replicaUuid();
         }
@@ -439,6 +440,7 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
     private void dumpPosition(ChannelHandlerContext ctx, PositionDumpRequest request) {
         entry.serverId = request.serverId();
         entry.requested = "'" + request.file() + "':" + request.position();
+        entry.dumpCommand = "Binlog Dump";
         if (entry.uuid == null) {
             entry.uuid = session.replicaUuid();
         }

@@ -26,6 +26,10 @@ public final class ReplicaRegistry {
         volatile String reportHost;
         volatile int reportPort;
         volatile String requested;
+        /** The dump's command as SHOW PROCESSLIST names it: "Binlog Dump GTID" or "Binlog Dump". */
+        volatile String dumpCommand;
+        /** Whether the dump has sent everything the topic holds and waits for more. */
+        volatile boolean dumpIdle;
         volatile String file;
         volatile long position;
         volatile long bytesSent;
