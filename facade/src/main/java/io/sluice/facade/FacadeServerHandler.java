@@ -190,12 +190,19 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         }
         String plugin = hello.authPlugin();
         byte[] response = hello.authResponse();
-        if (Auth.NATIVE.equals(plugin)) {
+        // A client whose default plugin is mysql_native_password (mariadb --default-auth=mysql_native_password)
+        // drops the greeting's nonce, which was meant for caching_sha2_password, and sends an empty response to
+        // get a switch (client_mpvio_read_packet of libmysqlclient and libmariadb); MySQL then switches it to the
+        // account's plugin. Taken for "no password", it would be denied whatever its password.
+        boolean nativeAwaitingSwitch = Auth.NATIVE.equals(plugin) && response.length == 0
+                && !password.get().isEmpty();
+        if (Auth.NATIVE.equals(plugin) && !nativeAwaitingSwitch) {
             finish(ctx, Auth.verifyNative(response, nonce, hash(password.get(), true)), response.length > 0, false);
         } else if (Auth.CACHING_SHA2.equals(plugin)) {
             finish(ctx, Auth.verifySha2(response, nonce, hash(password.get(), false)), response.length > 0, true);
         } else {
-            // an unknown or missing plugin: switch the client to caching_sha2_password with the same nonce
+            // an unknown or missing plugin, or native without a scramble: switch the client to
+            // caching_sha2_password with the same nonce
             pendingPassword = password.get();
             state = State.AUTH_SWITCH;
             out.writeAndFlush(new PacketWriter(64).u8(Packets.EOF).nulString(Auth.CACHING_SHA2).bytes(nonce).u8(0)

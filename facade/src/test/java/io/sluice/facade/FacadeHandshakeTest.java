@@ -162,6 +162,52 @@ class FacadeHandshakeTest {
         }
     }
 
+    /**
+     * What libmariadb and libmysqlclient send when told to use mysql_native_password while the greeting names
+     * caching_sha2_password: the nonce was for another plugin, so an empty response, and they wait for a switch.
+     */
+    @Test
+    void nativeClientWithoutAScrambleIsSwitchedToCachingSha2() throws IOException {
+        try (Client c = new Client()) {
+            Handshake h = c.greeting();
+            c.write(1, c.response("repl", new byte[0], Auth.NATIVE, 0));
+            Packet sw = c.read();
+            assertThat(sw.sequence).isEqualTo(2);
+            PacketReader r = new PacketReader(sw.payload);
+            assertThat(r.u8()).as("AuthSwitchRequest, not access denied").isEqualTo(0xfe);
+            assertThat(r.nulString()).isEqualTo(Auth.CACHING_SHA2);
+            assertThat(Arrays.copyOf(r.rest(), 20)).as("the greeting's nonce").isEqualTo(h.nonce());
+
+            c.write(3, Auth.sha2Scramble(PASSWORD, h.nonce()));
+            assertThat(c.read().payload).containsExactly(0x01, Auth.FAST_AUTH_SUCCESS);
+            assertThat(Packets.isOk(c.read().payload)).isTrue();
+            assertThat(c.query("SELECT @@GLOBAL.GTID_MODE").rows).containsExactly(List.of("ON"));
+        }
+    }
+
+    @Test
+    void nativeClientWithoutAScrambleAndAWrongPasswordIsDeniedAfterTheSwitch() throws IOException {
+        try (Client c = new Client()) {
+            Handshake h = c.greeting();
+            c.write(1, c.response("repl", new byte[0], Auth.NATIVE, 0));
+            assertThat(c.read().payload[0] & 0xff).isEqualTo(0xfe);
+            c.write(3, Auth.sha2Scramble("wrong", h.nonce()));
+            assertDenied(c.read(), "repl", "YES");
+            c.assertClosed();
+        }
+    }
+
+    @Test
+    void accountWithoutPasswordLogsInWithAnEmptyNativeResponse() throws IOException {
+        try (Client c = new Client()) {
+            c.greeting();
+            c.write(1, c.response("nopass", new byte[0], Auth.NATIVE, 0));
+            Packet ok = c.read();
+            assertThat(ok.sequence).isEqualTo(2);
+            assertThat(Packets.isOk(ok.payload)).as("no switch for an account without a password").isTrue();
+        }
+    }
+
     @Test
     void wrongPasswordAfterASwitchIsDenied() throws IOException {
         try (Client c = new Client()) {
