@@ -116,14 +116,14 @@ class MariadbClientIT {
         assertThat(run.lines()).as("only what came before the refused statement").containsExactly(
                 "VERSION()", "8.0.31-sluice");
         assertThat(run.err()).contains(
-                "ERROR 1235 (42000) at line 2: Sluice does not support the statement 'SHOW TABLES'");
+                "ERROR 1235 (42000) at line 2: Sluice answers 'SHOW TABLES' only through a metadata backend, and none is configured");
     }
 
     @Test
     void withForceTheStatementsAfterTheRefusedOneStillRun() {
         Run run = client(SESSION, "--force");
         assertThat(run.err()).contains(
-                "ERROR 1235 (42000) at line 2: Sluice does not support the statement 'SHOW TABLES'");
+                "ERROR 1235 (42000) at line 2: Sluice answers 'SHOW TABLES' only through a metadata backend, and none is configured");
         List<String> source = sluice.source.query("SHOW MASTER STATUS").get(0);
         assertThat(run.lines()).containsExactly(
                 "VERSION()", "8.0.31-sluice",
@@ -160,7 +160,7 @@ class MariadbClientIT {
                 "|          99 |",
                 "+-------------+",
                 "1 row in set"));
-        assertThat(out).contains("ERROR 1235 (42000): Sluice does not support the statement 'SHOW TABLES'");
+        assertThat(out).contains("ERROR 1235 (42000): Sluice answers 'SHOW TABLES' only through a metadata backend, and none is configured");
         assertThat(out).contains("Bye");
     }
 
