@@ -246,12 +246,14 @@ final class DebeziumCapture implements AutoCloseable {
         return s.toString();
     }
 
-    /** Stops the engine and waits for its thread to end. */
+    /** Stops the engine (unless it stopped by itself, after a failure) and waits for its thread to end. */
     @Override
     public void close() {
         try {
-            engine.close();
-        } catch (IOException e) {
+            if (!stopped) {
+                engine.close();
+            }
+        } catch (IOException | IllegalStateException e) { // IllegalStateException: it stopped meanwhile
             LOG.warn("Closing Debezium engine {}", name, e);
         } finally {
             executor.shutdown();
