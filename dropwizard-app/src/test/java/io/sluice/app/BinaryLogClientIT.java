@@ -30,14 +30,17 @@ import org.slf4j.LoggerFactory;
 /**
  * mysql-binlog-connector-java's {@link BinaryLogClient} (the binlog reader of Debezium and Maxwell) reads the
  * facade as it reads a MySQL source: the row events of a workload, with their values and the GTIDs the source gave
- * them, with the default CRC32 checksum, in GTID mode and by file and position; idle, it gets heartbeats and keeps
+ * them, with the default CRC32 checksum ({@link BinaryLogClientChecksumNoneIT}: without), in GTID mode and by file and position; idle, it gets heartbeats and keeps
  * its connection; and across a restart of the facade it reconnects with the GTID set it
  * has and continues without a gap or a duplicate.
  */
 class BinaryLogClientIT {
     private static final Logger LOG = LoggerFactory.getLogger(BinaryLogClientIT.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static SluicePipeline sluice;
+    /** The pipeline under test, set by {@link #start()} (or a subclass's, which hides it). */
+    static SluicePipeline sluice;
+    /** The checksum the source writes, which the client must be told of in the FORMAT_DESCRIPTION. */
+    static ChecksumType sourceChecksum = ChecksumType.CRC32;
 
     /** What the client saw of one row event: the GTID of its transaction, its type and its rows as text. */
     record RowEvent(String gtid, String type, List<String> rows) {}
@@ -69,6 +72,11 @@ class BinaryLogClientIT {
     @BeforeAll
     static void start() throws Exception {
         sluice = SluicePipeline.start("sluice.binlog.binlog-client-it", 31);
+        sourceChecksum = ChecksumType.CRC32;
+        createSchema();
+    }
+
+    static void createSchema() {
         sluice.source.execute("CREATE DATABASE shop",
                 "CREATE TABLE shop.item (id INT PRIMARY KEY, name VARCHAR(50), price DECIMAL(8,2))");
     }
@@ -93,7 +101,7 @@ class BinaryLogClientIT {
             List<RowEvent> received = awaitRows(recorder, 100, 299, expected.size());
             assertThat(received).containsExactlyElementsOf(expected);
             // the client asked for the source's checksum and strips 4 bytes of CRC32 from every event it decodes
-            assertThat(recorder.checksum).isEqualTo(ChecksumType.CRC32);
+            assertThat(recorder.checksum).isEqualTo(sourceChecksum);
             // the client keeps the GTID set it has seen, as it would resend it on reconnect
             assertThat(normalize(client.getGtidSet())).isEqualTo(normalize(sluice.source.gtidExecuted()));
         } finally {

@@ -44,8 +44,9 @@ final class SluicePipeline implements AutoCloseable {
         this.facadePort = facadeConfig.port();
     }
 
-    static SluicePipeline start(String topic, int sourceServerId) throws Exception {
-        MysqlServer source = MysqlServer.start(sourceServerId);
+    /** @param sourceArgs further mysqld options of the source, e.g. {@code --binlog-checksum=NONE} */
+    static SluicePipeline start(String topic, int sourceServerId, String... sourceArgs) throws Exception {
+        MysqlServer source = MysqlServer.start(sourceServerId, sourceArgs);
         KafkaCluster kafka = null;
         Syncer syncer = null;
         try {
