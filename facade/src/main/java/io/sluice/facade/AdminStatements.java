@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * The administrative statements about the node itself, with MySQL 8.0's columns: {@code SHOW BINARY LOGS}
- * ({@code sql/rpl_source.cc} show_binlogs), {@code SHOW REPLICAS} / {@code SHOW SLAVE HOSTS} (show_replicas),
+ * ({@code sql/rpl_source.cc} show_binlogs), {@code SHOW BINLOG EVENTS} ({@link BinlogEventsStatement}),
+ * {@code SHOW REPLICAS} / {@code SHOW SLAVE HOSTS} (show_replicas),
  * {@code SHOW PROCESSLIST} ({@code sql/sql_show.cc}) and {@code KILL}. Answers {@code null} for any other
  * statement.
  */
@@ -29,10 +30,19 @@ final class AdminStatements {
     private final Supplier<List<BinlogFile>> files;
     private final ReplicaRegistry registry;
 
+    private final BinlogEventsStatement binlogEvents;
+
     AdminStatements(FacadeConfig config, Supplier<List<BinlogFile>> files, ReplicaRegistry registry) {
+        this(config, files, registry, null);
+    }
+
+    /** @param binlogEvents SHOW BINLOG EVENTS; {@code null} where there is no topic to read (unit tests) */
+    AdminStatements(FacadeConfig config, Supplier<List<BinlogFile>> files, ReplicaRegistry registry,
+                    BinlogEventsStatement binlogEvents) {
         this.config = config;
         this.files = files;
         this.registry = registry;
+        this.binlogEvents = binlogEvents;
     }
 
     /** The answer to {@code statement} (comments stripped), or {@code null} when it is not one of these. */
@@ -52,6 +62,9 @@ final class AdminStatements {
                 return new QueryResponder.Answer(processList(session, statement, lower.contains("full")));
             }
             default -> {
+                if (binlogEvents != null && BinlogEventsStatement.matches(statement)) {
+                    return new QueryResponder.Answer(binlogEvents.answer(statement));
+                }
                 Matcher kill = KILL.matcher(statement);
                 if (kill.matches()) {
                     kill(kill.group(2));

@@ -67,7 +67,11 @@ public final class FacadeServer implements AutoCloseable {
         }
         view = new TopicView(config.consumerConfig(), config.topic());
         QueryResponder responder = new QueryResponder(config, view::tail, view::checksum, () -> groupMembers.get(),
-                view::purged, new AdminStatements(config, view::files, registry));
+                view::purged, new AdminStatements(config, view::files, registry,
+                        new BinlogEventsStatement(config.consumerConfig(), config.topic(), () -> {
+                            List<io.sluice.kafka.binlog.BinlogFileIndex.BinlogFile> files = view.files();
+                            return files.isEmpty() ? null : files.get(0).name();
+                        })));
         AtomicInteger queryThreads = new AtomicInteger();
         queries = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "facade-query-" + queryThreads.incrementAndGet());

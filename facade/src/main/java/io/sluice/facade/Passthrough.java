@@ -32,7 +32,7 @@ final class Passthrough {
     static final String SETTING = "facade.metadataBackend";
 
     private static final Pattern BACKEND_OWN = Pattern.compile(
-            "(?s)show\\s+(?:(?:replica|slave)\\s+status|relaylog\\s+events|(?:all\\s+)?(?:replicas|slave\\s+hosts))\\b.*");
+            "(?s)show\\s+(?:(?:replica|slave)\\s+status|relaylog\\s+events|binlog\\s+events|(?:all\\s+)?(?:replicas|slave\\s+hosts))\\b.*");
     private static final Pattern READ = Pattern.compile(
             "(?s)(?:show|describe|desc|explain|table)\\s.*|(?:select|with)\\s.*\\bfrom\\b.*");
     private static final Pattern LOCKING = Pattern.compile(

@@ -15,6 +15,7 @@ public enum MysqlError {
     ER_UNKNOWN_ERROR(1105, "HY000", "%s"),
     ER_NET_PACKET_TOO_LARGE(1153, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes"),
     ER_NET_PACKETS_OUT_OF_ORDER(1156, "08S01", "Got packets out of order"),
+    ER_ERROR_WHEN_EXECUTING_COMMAND(1220, "HY000", "Error when executing command %s: %s"),
     ER_UNKNOWN_SYSTEM_VARIABLE(1193, "HY000", "Unknown system variable '%s'"),
     ER_SPECIFIC_ACCESS_DENIED_ERROR(1227, "42000",
             "Access denied; you need (at least one of) the %s privilege(s) for this operation"),
