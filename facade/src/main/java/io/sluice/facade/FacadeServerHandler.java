@@ -75,6 +75,8 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
     private PacketOut out;
     private ReplicaRegistry.Entry entry;
     private String pendingPassword;
+    /** The plugin of the AuthSwitchRequest sent, whose answer {@link #authSwitchResponse} checks. */
+    private String pendingPlugin;
     private ScheduledFuture<?> loginDeadline;
 
     FacadeServerHandler(FacadeConfig config, Credentials credentials, ReplicaRegistry registry,
@@ -190,10 +192,13 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         }
         String plugin = hello.authPlugin();
         byte[] response = hello.authResponse();
-        // A client whose default plugin is mysql_native_password (mariadb --default-auth=mysql_native_password)
-        // drops the greeting's nonce, which was meant for caching_sha2_password, and sends an empty response to
-        // get a switch (client_mpvio_read_packet of libmysqlclient and libmariadb); MySQL then switches it to the
-        // account's plugin. Taken for "no password", it would be denied whatever its password.
+        // A client whose default plugin is mysql_native_password (mariadb --default-auth=mysql_native_password,
+        // a MariaDB replica's I/O thread) drops the greeting's nonce, which was meant for caching_sha2_password,
+        // and sends an empty response to get a switch (client_mpvio_read_packet of libmysqlclient, libmariadb and
+        // MariaDB's server-side client); MySQL then switches it to the account's plugin. Taken for "no password",
+        // it would be denied whatever its password. Sluice's accounts have a password and no plugin: it switches
+        // such a client to mysql_native_password, the plugin it asked for and therefore has (MariaDB's replication
+        // client has no caching_sha2_password and fails with error 2059 when switched to it).
         boolean nativeAwaitingSwitch = Auth.NATIVE.equals(plugin) && response.length == 0
                 && !password.get().isEmpty();
         if (Auth.NATIVE.equals(plugin) && !nativeAwaitingSwitch) {
@@ -201,11 +206,12 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         } else if (Auth.CACHING_SHA2.equals(plugin)) {
             finish(ctx, Auth.verifySha2(response, nonce, hash(password.get(), false)), response.length > 0, true);
         } else {
-            // an unknown or missing plugin, or native without a scramble: switch the client to
-            // caching_sha2_password with the same nonce
+            // native without a scramble: switch to mysql_native_password; an unknown or missing plugin: switch to
+            // caching_sha2_password; both with the greeting's nonce
             pendingPassword = password.get();
+            pendingPlugin = nativeAwaitingSwitch ? Auth.NATIVE : Auth.CACHING_SHA2;
             state = State.AUTH_SWITCH;
-            out.writeAndFlush(new PacketWriter(64).u8(Packets.EOF).nulString(Auth.CACHING_SHA2).bytes(nonce).u8(0)
+            out.writeAndFlush(new PacketWriter(64).u8(Packets.EOF).nulString(pendingPlugin).bytes(nonce).u8(0)
                     .toByteArray());
         }
     }
@@ -214,8 +220,14 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         out.sequence(packet.sequenceId() + 1);
         byte[] response = packet.payload();
         String password = pendingPassword;
+        boolean nativeSwitch = Auth.NATIVE.equals(pendingPlugin);
         pendingPassword = null;
-        finish(ctx, Auth.verifySha2(response, nonce, hash(password, false)), response.length > 0, true);
+        pendingPlugin = null;
+        if (nativeSwitch) {
+            finish(ctx, Auth.verifyNative(response, nonce, hash(password, true)), response.length > 0, false);
+        } else {
+            finish(ctx, Auth.verifySha2(response, nonce, hash(password, false)), response.length > 0, true);
+        }
     }
 
     private static byte[] hash(String password, boolean nativeHash) {

@@ -164,10 +164,12 @@ class FacadeHandshakeTest {
 
     /**
      * What libmariadb and libmysqlclient send when told to use mysql_native_password while the greeting names
-     * caching_sha2_password: the nonce was for another plugin, so an empty response, and they wait for a switch.
+     * caching_sha2_password, and what a MariaDB replica's I/O thread sends (its default plugin is native): the
+     * nonce was for another plugin, so an empty response, and they wait for a switch. The facade switches them to
+     * the plugin they asked for (MariaDB's replication client has no caching_sha2_password).
      */
     @Test
-    void nativeClientWithoutAScrambleIsSwitchedToCachingSha2() throws IOException {
+    void nativeClientWithoutAScrambleIsSwitchedToNative() throws IOException {
         try (Client c = new Client()) {
             Handshake h = c.greeting();
             c.write(1, c.response("repl", new byte[0], Auth.NATIVE, 0));
@@ -175,12 +177,15 @@ class FacadeHandshakeTest {
             assertThat(sw.sequence).isEqualTo(2);
             PacketReader r = new PacketReader(sw.payload);
             assertThat(r.u8()).as("AuthSwitchRequest, not access denied").isEqualTo(0xfe);
-            assertThat(r.nulString()).isEqualTo(Auth.CACHING_SHA2);
-            assertThat(Arrays.copyOf(r.rest(), 20)).as("the greeting's nonce").isEqualTo(h.nonce());
+            assertThat(r.nulString()).isEqualTo(Auth.NATIVE);
+            byte[] data = r.rest();
+            assertThat(Arrays.copyOf(data, 20)).as("the greeting's nonce").isEqualTo(h.nonce());
+            assertThat(data).hasSize(21).endsWith(0);
 
-            c.write(3, Auth.sha2Scramble(PASSWORD, h.nonce()));
-            assertThat(c.read().payload).containsExactly(0x01, Auth.FAST_AUTH_SUCCESS);
-            assertThat(Packets.isOk(c.read().payload)).isTrue();
+            c.write(3, Auth.nativeScramble(PASSWORD, h.nonce()));
+            Packet ok = c.read();
+            assertThat(ok.sequence).as("OK at once: no fast-auth packet for native").isEqualTo(4);
+            assertThat(Packets.isOk(ok.payload)).isTrue();
             assertThat(c.query("SELECT @@GLOBAL.GTID_MODE").rows).containsExactly(List.of("ON"));
         }
     }
@@ -191,7 +196,19 @@ class FacadeHandshakeTest {
             Handshake h = c.greeting();
             c.write(1, c.response("repl", new byte[0], Auth.NATIVE, 0));
             assertThat(c.read().payload[0] & 0xff).isEqualTo(0xfe);
-            c.write(3, Auth.sha2Scramble("wrong", h.nonce()));
+            c.write(3, Auth.nativeScramble("wrong", h.nonce()));
+            assertDenied(c.read(), "repl", "YES");
+            c.assertClosed();
+        }
+    }
+
+    @Test
+    void aCachingSha2AnswerToTheNativeSwitchIsDenied() throws IOException {
+        try (Client c = new Client()) {
+            Handshake h = c.greeting();
+            c.write(1, c.response("repl", new byte[0], Auth.NATIVE, 0));
+            assertThat(c.read().payload[0] & 0xff).isEqualTo(0xfe);
+            c.write(3, Auth.sha2Scramble(PASSWORD, h.nonce()));
             assertDenied(c.read(), "repl", "YES");
             c.assertClosed();
         }
