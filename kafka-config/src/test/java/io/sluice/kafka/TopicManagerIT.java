@@ -102,8 +102,21 @@ class TopicManagerIT {
                 new AlterConfigOp(new ConfigEntry("unclean.leader.election.enable", "false"), AlterConfigOp.OpType.SET),
                 new AlterConfigOp(new ConfigEntry("min.insync.replicas", "2"), AlterConfigOp.OpType.SET)));
         admin.incrementalAlterConfigs(fix).all().get(30, TimeUnit.SECONDS);
-        assertThat(TopicManager.createOrVerify(admin, TopicSpec.defaults("fixable")))
-                .isEqualTo(TopicManager.Outcome.VERIFIED);
+        // the brokers apply a topic's new configuration from the metadata log, each in its own time: the broker
+        // that answers the next describe may not have it yet
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                assertThat(TopicManager.createOrVerify(admin, TopicSpec.defaults("fixable")))
+                        .isEqualTo(TopicManager.Outcome.VERIFIED);
+                break;
+            } catch (UnsafeTopicException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     @Test
