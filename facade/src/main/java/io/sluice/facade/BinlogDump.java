@@ -192,6 +192,29 @@ final class BinlogDump implements Runnable {
         return offset;
     }
 
+    /**
+     * Waits a moment for the syncer to write more, while a start point is ahead of the topic.
+     *
+     * @param deadline {@link System#nanoTime()} after which the replica is refused
+     * @return false when the wait is over: past the deadline, or the replica went away
+     */
+    boolean awaitTopic(long deadline) {
+        if (System.nanoTime() > deadline || stopped || !channel.isActive()) {
+            return false;
+        }
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return !stopped && channel.isActive();
+    }
+
+    String replicaHost() {
+        return entry.host + " (server_id " + entry.serverId + ")";
+    }
+
     /** The checksum the client agreed with SET @source_binlog_checksum; {@code null} if it did not set one. */
     String agreedChecksum() {
         return agreedChecksum;

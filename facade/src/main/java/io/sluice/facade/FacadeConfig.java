@@ -47,6 +47,13 @@ public record FacadeConfig(String bindHost, int port, long serverId, String serv
                 maxReplicas, sendBufferBytes, maxEventBytes, backend);
     }
 
+    /**
+     * How long a dump that asks for more than the topic holds (a replica re-pointed from the source while Sluice is
+     * moments behind it: GTIDs of the source the topic lacks, or a newer file or a later position) waits for the
+     * syncer to write them before it is refused with MySQL's error.
+     */
+    static final Duration CATCH_UP_WAIT = Duration.ofSeconds(10);
+
     /** How long a dump waits for the replica's buffer to drain before it checks again whether it was stopped. */
     static final Duration WRITABILITY_WAIT = Duration.ofMillis(200);
 }

@@ -1,10 +1,13 @@
 package io.sluice.facade;
 
 import io.sluice.kafka.binlog.BinlogTopicReader;
+import io.sluice.kafka.binlog.TopicTail;
 import io.sluice.model.binlog.BinlogEvents;
 import io.sluice.model.protocol.MysqlError;
 import io.sluice.model.protocol.MysqlException;
 import io.sluice.model.record.RecordMeta;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The start of a COM_BINLOG_DUMP: the record that starts at the requested (file, position), found by binary search
@@ -13,10 +16,14 @@ import io.sluice.model.record.RecordMeta;
  * position skips nothing). Follows Binlog_sender in MySQL's {@code sql/rpl_binlog_sender.cc}: a fake ROTATE to
  * (file, position), then the file's FORMAT_DESCRIPTION, with created and log_pos zeroed when position is past 4.
  *
+ * <p>A position past the end of the topic's last file, or a later file, is given {@link FacadeConfig#CATCH_UP_WAIT}
+ * for the syncer to write it before the refusal: a replica re-pointed from the source may be moments ahead.
+ *
  * <p>After a source failover, file names and positions start a new sequence: only the files of the latest source
  * server can be asked for; the others get the same answer as a file MySQL does not have.
  */
 final class PositionDumpStart implements BinlogDump.DumpStart {
+    private static final Logger LOG = LoggerFactory.getLogger(PositionDumpStart.class);
     private final String file;
     private final long position;
 
@@ -28,6 +35,16 @@ final class PositionDumpStart implements BinlogDump.DumpStart {
     @Override
     public long begin(BinlogTopicReader reader, BinlogDump dump) {
         BinlogTopicReader.PositionStart found = reader.positionStart(file, position);
+        long deadline = System.nanoTime() + FacadeConfig.CATCH_UP_WAIT.toNanos();
+        boolean waited = false;
+        while (ahead(found, reader) && dump.awaitTopic(deadline)) {
+            if (!waited) {
+                LOG.info("replica {} asks for '{}':{}, past what the topic holds: waiting up to {} for the syncer",
+                        dump.replicaHost(), file, position, FacadeConfig.CATCH_UP_WAIT);
+                waited = true;
+            }
+            found = reader.positionStart(file, position);
+        }
         if (found instanceof BinlogTopicReader.UnknownFile) {
             throw new MysqlException(MysqlError.ER_MASTER_FATAL_ERROR_READING_BINLOG, MysqlError.UNKNOWN_LOG_FILE);
         }
@@ -45,6 +62,21 @@ final class PositionDumpStart implements BinlogDump.DumpStart {
             dump.sendFormatDescription(start.fde(), start.position() > BinlogEvents.BINLOG_START);
         }
         return start.offset();
+    }
+
+    /**
+     * Whether the request may yet be served once the syncer writes more: a position past the end of the topic's
+     * last file, or a file after it (file names of one source sort in their order).
+     */
+    private boolean ahead(BinlogTopicReader.PositionStart found, BinlogTopicReader reader) {
+        if (found instanceof BinlogTopicReader.BadPosition bad) {
+            return bad.pastEnd() && file.equals(reader.tail().file());
+        }
+        if (found instanceof BinlogTopicReader.UnknownFile) {
+            TopicTail tail = reader.tail();
+            return !tail.empty() && tail.file() != null && file.compareTo(tail.file()) > 0;
+        }
+        return false;
     }
 
     @Override
