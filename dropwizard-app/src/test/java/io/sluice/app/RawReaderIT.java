@@ -13,7 +13,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -52,7 +51,7 @@ class RawReaderIT {
             sluice.source.execute("INSERT INTO shop.item VALUES (" + i + ", 'item " + i + "')");
         }
         sluice.source.execute("UPDATE shop.item SET name = CONCAT(name, '!') WHERE id % 2 = 0");
-        awaitFacadeHas(sluice.source.gtidExecuted());
+        sluice.awaitSyncerCaughtUp();
     }
 
     @AfterAll
@@ -139,22 +138,6 @@ class RawReaderIT {
             assertThat(packet.length).as("an EOF packet, not a result row").isLessThan(9);
             return events;
         }
-    }
-
-    private static void awaitFacadeHas(String gtidSet) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            String executed = sluice.syncer.status().executedGtidSet();
-            if (executed != null && normalize(executed).equals(normalize(gtidSet))) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the syncer did not reach " + gtidSet);
-    }
-
-    private static String normalize(String s) {
-        return s.replace("\n", "").replace(" ", "").toLowerCase();
     }
 
     private static int type(byte[] event) {

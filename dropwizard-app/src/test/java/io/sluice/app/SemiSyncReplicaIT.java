@@ -67,7 +67,7 @@ class SemiSyncReplicaIT {
         insert(0, 20);
         // the facade knows a file once the syncer has put it in the topic: a dump from a file it does not know
         // yet ends with error 1236 (Could not find first log file name in binary log index file)
-        awaitSyncerHas(sluice.source.gtidExecuted());
+        sluice.awaitSyncerCaughtUp();
 
         replica.execute("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + sluice.facadePort
                 + ", MASTER_USER='" + SluicePipeline.USER + "', MASTER_PASSWORD='" + SluicePipeline.PASSWORD
@@ -137,22 +137,6 @@ class SemiSyncReplicaIT {
                     + id % 200 + "), NOW(3))");
         }
         source(sql.toArray(String[]::new));
-    }
-
-    private static void awaitSyncerHas(String gtidSet) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            String executed = sluice.syncer.status().executedGtidSet();
-            if (executed != null && normalize(executed).equals(normalize(gtidSet))) {
-                return;
-            }
-            sleep(100);
-        }
-        throw new AssertionError("the syncer did not reach " + gtidSet);
-    }
-
-    private static String normalize(String gtidSet) {
-        return gtidSet.replaceAll("\\s", "").toLowerCase();
     }
 
     private static void sleep(long millis) {

@@ -88,6 +88,32 @@ final class SluicePipeline implements AutoCloseable {
         facade.start();
     }
 
+    /** Waits until the syncer has written {@code gtidSet} to the topic, no more and no less. */
+    void awaitSyncerHas(String gtidSet) {
+        String want = MysqlServer.normalizeGtids(gtidSet);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            String executed = syncer.status().executedGtidSet();
+            if (executed != null && MysqlServer.normalizeGtids(executed).equals(want)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the syncer did not reach " + gtidSet + "; it has " + executed);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** Waits until the syncer has written everything the source has committed. */
+    void awaitSyncerCaughtUp() {
+        awaitSyncerHas(source.gtidExecuted());
+    }
+
     /** The last GTID the source committed, {@code uuid:N} (the source has only its own GTIDs). */
     String lastSourceGtid() {
         String executed = source.gtidExecuted();
