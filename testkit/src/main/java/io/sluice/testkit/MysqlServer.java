@@ -351,6 +351,12 @@ public final class MysqlServer implements AutoCloseable {
     }
   }
 
+  /** The process id of {@code mysqld} (for CPU figures from {@code /proc}); -1 when it is not running. */
+  public long pid() {
+    Process p = process;
+    return p != null && p.isAlive() ? p.pid() : -1;
+  }
+
   /** Whether the {@code mysqld} process is alive. */
   public boolean isRunning() {
     Process p = process;
