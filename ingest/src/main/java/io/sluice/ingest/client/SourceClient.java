@@ -98,10 +98,18 @@ public final class SourceClient implements AutoCloseable {
 
     /** COM_BINLOG_DUMP_GTID from {@code executed}; then read the stream with {@link #nextEvent}. */
     public void dumpGtid(long serverId, GtidSet executed) throws IOException {
+        dumpGtid(serverId, executed, 0);
+    }
+
+    /**
+     * COM_BINLOG_DUMP_GTID with flags: 0x0001 (BINLOG_DUMP_NON_BLOCK) asks for EOF at the end of the binlog instead
+     * of waiting for more.
+     */
+    public void dumpGtid(long serverId, GtidSet executed, int flags) throws IOException {
         byte[] set = executed.encode();
         PacketWriter w = new PacketWriter(32 + set.length)
                 .u8(COM_BINLOG_DUMP_GTID)
-                .u16(0)
+                .u16(flags)
                 .u32(serverId)
                 .u32(0)
                 .u64(4)
