@@ -2,6 +2,7 @@ package io.sluice.facade;
 
 import io.sluice.kafka.binlog.BinlogFileIndex;
 import io.sluice.kafka.binlog.BinlogTopicReader;
+import io.sluice.kafka.binlog.TopicFollower;
 import io.sluice.kafka.binlog.TopicTail;
 import io.sluice.model.binlog.FormatDescription;
 import io.sluice.model.gtid.GtidSet;
@@ -31,12 +32,29 @@ final class TopicView implements AutoCloseable {
     private GtidSet purged;
     private long purgedAt;
 
+    /** Follows the topic's end: the tail without a Kafka round trip once it has caught up. */
+    private final TopicFollower follower;
+
     TopicView(Map<String, Object> consumerConfig, String topic) {
         this.consumerConfig = consumerConfig;
         this.topic = topic;
+        this.follower = new TopicFollower(consumerConfig, topic);
+        follower.start();
     }
 
-    synchronized TopicTail tail() {
+    /**
+     * The topic's tail: as the follower has read it once it has caught up (moments behind the syncer's commits),
+     * else read from the topic, at most once a second.
+     */
+    TopicTail tail() {
+        TopicTail live = follower.current();
+        if (live != null && follower.caughtUp() && follower.error() == null) {
+            return live;
+        }
+        return readTail();
+    }
+
+    private synchronized TopicTail readTail() {
         if (cached == null || System.nanoTime() - cachedAt > TTL_NANOS) {
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig,
                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -97,6 +115,7 @@ final class TopicView implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        follower.close();
         closeConsumer();
     }
 
