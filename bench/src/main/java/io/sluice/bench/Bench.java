@@ -40,7 +40,7 @@ public final class Bench {
         static final Settings SHORT = new Settings("short", 24L << 20, 2L << 20, 8L << 20, 200,
                 Duration.ofSeconds(3), new int[] {1, 4}, 0, 32L << 20);
         static final Settings FULL = new Settings("full", 1100L << 20, 40L << 20, 200L << 20, 2000,
-                Duration.ofSeconds(10), new int[] {1, 10, 50, 100}, 256L << 20, 1L << 30);
+                Duration.ofSeconds(10), new int[] {1, 10, 50, 100}, 64L << 20, 1L << 30);
     }
 
     /** One line of the table: a figure, measured directly on MySQL and through Sluice, and how they compare. */
@@ -58,14 +58,30 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Settings settings = Settings.SHORT;
         Path docs = null;
+        int latencyBrokers = 0;
+        int rate = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--short" -> settings = Settings.SHORT;
                 case "--full" -> settings = Settings.FULL;
                 case "--docs" -> docs = Path.of(args[++i]);
+                case "--latency-only" -> latencyBrokers = Integer.parseInt(args[++i]);
+                case "--rate" -> rate = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use --short | --full [--docs docs/benchmarks.md]");
+                        + "; use --short | --full [--docs docs/benchmarks.md], or --latency-only BROKERS"
+                        + " [--rate COMMITS_PER_SECOND] to profile the latency alone");
             }
+        }
+        if (latencyBrokers > 0) {
+            Settings s = settings;
+            if (rate > 0) {
+                s = new Settings(s.name(), s.binlogBytes(), s.largeTxnBytes(), s.largeEvery(), rate, s.latencyFor(),
+                        s.readers(), s.fanOutBytes(), s.bigTxnBytes());
+            }
+            Bench bench = new Bench(s);
+            bench.latencyOnly(latencyBrokers);
+            System.out.println(bench.table());
+            System.exit(0);
         }
         Bench bench = new Bench(settings);
         bench.run();
@@ -110,6 +126,18 @@ public final class Bench {
                 sluice.awaitSyncer(source.gtidExecuted(), Duration.ofMinutes(5));
                 fanOut(source, sluice, workload);
                 bigTransaction(source, sluice, workload);
+            }
+        }
+    }
+
+    /** The latency figure alone, on a small binlog, for profiling. */
+    private void latencyOnly(int brokers) throws Exception {
+        try (MysqlServer source = MysqlServer.start(4100)) {
+            source.createUser(DumpReader.USER, DumpReader.PASSWORD, "caching_sha2_password");
+            new SourceWorkload(source).fill(1 << 20, 1 << 20, Long.MAX_VALUE);
+            try (SluiceUnderTest sluice = SluiceUnderTest.start(source, brokers, "bench.binlog.latency")) {
+                ingest(sluice, source.gtidExecuted());
+                latency(source, sluice);
             }
         }
     }
@@ -289,11 +317,12 @@ public final class Bench {
                     String.format(Locale.ROOT, "%.2f× the throughput, %.2f× the CPU",
                             viaSluice.aggregateMbps() / direct.aggregateMbps(), sluiceCpu / mysqlCpu)));
             log("fan-out %d: direct %.0f MB/s %.2f cpu-s/GB/reader; Sluice %.0f MB/s %.2f cpu-s/GB/reader,"
-                    + " heap peak %d MB, RSS peak %d MB", readers, direct.aggregateMbps(), mysqlCpu,
-                    viaSluice.aggregateMbps(), sluiceCpu, viaSluice.heapPeak >> 20, viaSluice.rssPeak >> 20);
+                    + " heap after GC peak %d MB (used peak %d MB), RSS peak %d MB", readers,
+                    direct.aggregateMbps(), mysqlCpu, viaSluice.aggregateMbps(), sluiceCpu,
+                    viaSluice.heapAfterGcPeak >> 20, viaSluice.heapPeak >> 20, viaSluice.rssPeak >> 20);
             if (readers == settings.readers()[settings.readers().length - 1]) {
-                rows.add(new Row("memory with " + readers + " readers: heap peak / RSS peak (whole JVM)", "—",
-                        String.format(Locale.ROOT, "%d MB / %d MB", viaSluice.heapPeak >> 20,
+                rows.add(new Row("memory with " + readers + " readers: heap after GC, peak / RSS peak (whole JVM)",
+                        "—", String.format(Locale.ROOT, "%d MB / %d MB", viaSluice.heapAfterGcPeak >> 20,
                                 viaSluice.rssPeak >> 20),
                         String.format(Locale.ROOT, "before the readers: %d MB live heap, %d MB RSS",
                                 viaSluice.heapBefore >> 20, viaSluice.rssBefore >> 20)));
@@ -301,15 +330,18 @@ public final class Bench {
         }
         notes.add(String.format(Locale.ROOT, "fan-out: each reader streams %.0f MB of binlog (%s) by GTID with a"
                 + " non-blocking dump; Sluice's CPU is the JVM's (brokers, facade) less the readers' own threads,"
-                + " mysqld's comes from /proc", fanOutBytesRead / MB,
-                from.isEmpty() ? "the whole binlog" : "the last part of it"));
+                + " mysqld's comes from /proc%s", fanOutBytesRead / MB,
+                from.isEmpty() ? "the whole binlog" : "the last part of it",
+                from.isEmpty() ? "" : "; to start by GTID in the middle of a file, mysqld reads that file from its"
+                        + " beginning (Sluice finds the start by binary search over checkpoints), which the figures"
+                        + " include"));
     }
 
     private long fanOutBytesRead;
 
     /** What N readers did together. */
     private record Run(long bytesPerReader, long wallNanos, long serverCpuNanos, int readers, long heapBefore,
-                       long rssBefore, long heapPeak, long rssPeak) {
+                       long rssBefore, long heapPeak, long rssPeak, long heapAfterGcPeak) {
         double aggregateMbps() {
             return readers * (double) bytesPerReader / MB / secs(wallNanos);
         }
@@ -336,7 +368,7 @@ public final class Bench {
             }
         }, "bench-sampler");
         ExecutorService pool = Executors.newFixedThreadPool(n, r -> new Thread(r, "bench-reader"));
-        try {
+        try (Machine.HeapAfterGc afterGc = new Machine.HeapAfterGc()) {
             long cpu0 = pid < 0 ? Machine.processCpuNanos() : Machine.processCpuNanos(pid);
             long t0 = System.nanoTime();
             sampler.start();
@@ -358,7 +390,8 @@ public final class Bench {
             long wall = System.nanoTime() - t0;
             long cpu = pid < 0 ? Machine.processCpuNanos() - cpu0 - readerCpu : Machine.processCpuNanos(pid) - cpu0;
             fanOutBytesRead = bytes;
-            return new Run(bytes, wall, cpu, n, heapBefore, rssBefore, heapPeak.get(), rssPeak.get());
+            return new Run(bytes, wall, cpu, n, heapBefore, rssBefore, heapPeak.get(), rssPeak.get(),
+                    Math.max(afterGc.peak(), heapBefore));
         } finally {
             sampler.interrupt();
             sampler.join();
@@ -372,40 +405,30 @@ public final class Bench {
     private void bigTransaction(MysqlServer source, SluiceUnderTest sluice, SourceWorkload workload)
             throws Exception {
         long heapBefore = Machine.heapLiveBytes();
-        AtomicLong peak = new AtomicLong(heapBefore);
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                peak.accumulateAndGet(Machine.heapUsedBytes(), Math::max);
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "bench-sampler");
-        sampler.start();
-        try {
-            long before = workload.binlogBytes();
-            try (Connection c = source.connect()) {
-                workload.largeTransaction(c, settings.bigTxnBytes());
-            }
-            long written = workload.binlogBytes() - before;
-            GtidSet upTo = GtidSet.parse(source.serverUuid() + ":1-" + (lastGno(source) - 1));
-            sluice.awaitSyncer(source.gtidExecuted(), Duration.ofMinutes(30));
-            long ingestPeak = peak.getAndSet(Machine.heapUsedBytes());
-            DumpReader.Result relayed = DumpReader.read("127.0.0.1", sluice.facadePort(), 4301, upTo, 0, null);
-            long relayPeak = peak.get();
-            rows.add(new Row(String.format(Locale.ROOT, "one %d MB transaction: heap peak while ingested /"
-                    + " relayed (whole JVM)", settings.bigTxnBytes() >> 20), "—",
-                    String.format(Locale.ROOT, "%d MB / %d MB", ingestPeak >> 20, relayPeak >> 20),
-                    String.format(Locale.ROOT, "live heap before: %d MB; %.0f MB of binlog written, %.0f MB"
-                            + " relayed", heapBefore >> 20, written / MB, relayed.bytes() / MB)));
-            log("big transaction: heap before %d MB, peak ingest %d MB, peak relay %d MB", heapBefore >> 20,
-                    ingestPeak >> 20, relayPeak >> 20);
-        } finally {
-            sampler.interrupt();
-            sampler.join();
+        long before = workload.binlogBytes();
+        try (Connection c = source.connect()) {
+            workload.largeTransaction(c, settings.bigTxnBytes());
         }
+        long written = workload.binlogBytes() - before;
+        GtidSet upTo = GtidSet.parse(source.serverUuid() + ":1-" + (lastGno(source) - 1));
+        long ingestPeak;
+        try (Machine.HeapAfterGc afterGc = new Machine.HeapAfterGc()) {
+            sluice.awaitSyncer(source.gtidExecuted(), Duration.ofMinutes(30));
+            ingestPeak = Math.max(afterGc.peak(), heapBefore);
+        }
+        long relayPeak;
+        DumpReader.Result relayed;
+        try (Machine.HeapAfterGc afterGc = new Machine.HeapAfterGc()) {
+            relayed = DumpReader.read("127.0.0.1", sluice.facadePort(), 4301, upTo, 0, null);
+            relayPeak = Math.max(afterGc.peak(), heapBefore);
+        }
+        rows.add(new Row(String.format(Locale.ROOT, "one %d MB transaction: heap after GC, peak, while ingested /"
+                + " relayed (whole JVM)", settings.bigTxnBytes() >> 20), "—",
+                String.format(Locale.ROOT, "%d MB / %d MB", ingestPeak >> 20, relayPeak >> 20),
+                String.format(Locale.ROOT, "live heap before: %d MB; %.0f MB of binlog written, %.0f MB relayed",
+                        heapBefore >> 20, written / MB, relayed.bytes() / MB)));
+        log("big transaction: heap before %d MB, after-GC peak ingest %d MB, relay %d MB", heapBefore >> 20,
+                ingestPeak >> 20, relayPeak >> 20);
     }
 
     // ---------------------------------------------------------------------------------------------- output

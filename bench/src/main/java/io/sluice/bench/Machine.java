@@ -57,6 +57,62 @@ final class Machine {
         return heapUsedBytes();
     }
 
+    /**
+     * The largest heap in use right after a garbage collection while it is open: what the process really held,
+     * as opposed to the peak of used heap, which counts garbage not yet collected and grows with the heap limit.
+     */
+    static final class HeapAfterGc implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.List<Runnable> removals = new java.util.ArrayList<>();
+
+        HeapAfterGc() {
+            for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (!(gc instanceof javax.management.NotificationEmitter emitter)) {
+                    continue;
+                }
+                javax.management.NotificationListener listener = (notification, handback) -> {
+                    if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION
+                            .equals(notification.getType())) {
+                        return;
+                    }
+                    var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                            (javax.management.openmbean.CompositeData) notification.getUserData());
+                    long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                            .filter(e -> isHeap(e.getKey()))
+                            .mapToLong(e -> e.getValue().getUsed()).sum();
+                    peak.accumulateAndGet(used, Math::max);
+                };
+                emitter.addNotificationListener(listener, null, null);
+                removals.add(() -> {
+                    try {
+                        emitter.removeNotificationListener(listener);
+                    } catch (javax.management.ListenerNotFoundException ignored) {
+                        // gone already
+                    }
+                });
+            }
+        }
+
+        private static boolean isHeap(String pool) {
+            for (java.lang.management.MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (p.getName().equals(pool)) {
+                    return p.getType() == java.lang.management.MemoryType.HEAP;
+                }
+            }
+            return false;
+        }
+
+        /** The peak so far; 0 if no collection happened. */
+        long peak() {
+            return peak.get();
+        }
+
+        @Override
+        public void close() {
+            removals.forEach(Runnable::run);
+        }
+    }
+
     static String describe() {
         return Runtime.getRuntime().availableProcessors() + " cores, "
                 + ManagementFactory.getOperatingSystemMXBean().getArch() + ", "

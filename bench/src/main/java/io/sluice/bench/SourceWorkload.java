@@ -123,17 +123,18 @@ final class SourceWorkload {
 
     /** One transaction of about {@code bytes} of row events: random rows doubled by INSERT … SELECT. */
     void largeTransaction(Connection c, long bytes) throws SQLException {
-        long rows = Math.max(1, bytes / 1040);
+        long rows = Math.max(1, bytes / 1060); // a row event holds ~1060 bytes of each row (id, k, payload, note)
         try (Statement st = c.createStatement()) {
             st.executeUpdate("TRUNCATE TABLE bench.big");
             st.executeUpdate("INSERT INTO bench.big (payload) VALUES (RANDOM_BYTES(1024))");
             long have = 1;
             // doubling outside a transaction builds the rows; the measured transaction copies them at once
-            while (have * 2 <= rows) {
+            while (have < rows) {
                 st.executeUpdate("INSERT INTO bench.big (payload) SELECT RANDOM_BYTES(1024) FROM bench.big");
                 have *= 2;
             }
-            st.executeUpdate("INSERT INTO bench.t (k, payload, note) SELECT id, payload, 'large' FROM bench.big");
+            st.executeUpdate("INSERT INTO bench.t (k, payload, note) SELECT id, payload, 'large' FROM bench.big"
+                    + " ORDER BY id LIMIT " + rows);
         }
     }
 }
