@@ -58,58 +58,40 @@ final class Machine {
     }
 
     /**
-     * The largest heap in use right after a garbage collection while it is open: what the process really held,
-     * as opposed to the peak of used heap, which counts garbage not yet collected and grows with the heap limit.
+     * The largest live heap while it is open: a full collection ({@code System.gc()}) soon after it opens and then
+     * every {@code period}, and the heap in use right after it. Unlike the peak of used heap, this does not count garbage
+     * not yet collected, which grows with the heap limit, not with what the process holds. The collections pause
+     * the process: use it where memory is measured, not time.
      */
-    static final class HeapAfterGc implements AutoCloseable {
+    static final class LiveHeap implements AutoCloseable {
         private final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
-        private final java.util.List<Runnable> removals = new java.util.ArrayList<>();
+        private final Thread thread;
 
-        HeapAfterGc() {
-            for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                if (!(gc instanceof javax.management.NotificationEmitter emitter)) {
-                    continue;
+        LiveHeap(java.time.Duration period) {
+            thread = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                    while (!Thread.currentThread().isInterrupted()) {
+                        peak.accumulateAndGet(heapLiveBytes(), Math::max);
+                        Thread.sleep(period.toMillis());
+                    }
+                } catch (InterruptedException e) {
+                    // closed
                 }
-                javax.management.NotificationListener listener = (notification, handback) -> {
-                    if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION
-                            .equals(notification.getType())) {
-                        return;
-                    }
-                    var info = com.sun.management.GarbageCollectionNotificationInfo.from(
-                            (javax.management.openmbean.CompositeData) notification.getUserData());
-                    long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
-                            .filter(e -> isHeap(e.getKey()))
-                            .mapToLong(e -> e.getValue().getUsed()).sum();
-                    peak.accumulateAndGet(used, Math::max);
-                };
-                emitter.addNotificationListener(listener, null, null);
-                removals.add(() -> {
-                    try {
-                        emitter.removeNotificationListener(listener);
-                    } catch (javax.management.ListenerNotFoundException ignored) {
-                        // gone already
-                    }
-                });
-            }
+            }, "bench-live-heap");
+            thread.setDaemon(true);
+            thread.start();
         }
 
-        private static boolean isHeap(String pool) {
-            for (java.lang.management.MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (p.getName().equals(pool)) {
-                    return p.getType() == java.lang.management.MemoryType.HEAP;
-                }
-            }
-            return false;
-        }
-
-        /** The peak so far; 0 if no collection happened. */
+        /** The peak so far; 0 before the first sample. */
         long peak() {
             return peak.get();
         }
 
         @Override
-        public void close() {
-            removals.forEach(Runnable::run);
+        public void close() throws InterruptedException {
+            thread.interrupt();
+            thread.join();
         }
     }
 

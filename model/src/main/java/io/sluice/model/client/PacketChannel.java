@@ -1,5 +1,6 @@
 package io.sluice.model.client;
 
+import io.sluice.model.protocol.MysqlException;
 import io.sluice.model.protocol.MysqlProtocolException;
 import io.sluice.model.protocol.Packets;
 
@@ -72,6 +73,17 @@ public final class PacketChannel {
         int length = (header[0] & 0xff) | (header[1] & 0xff) << 8 | (header[2] & 0xff) << 16;
         int seq = header[3] & 0xff;
         if (seq != sequence) {
+            // a server that gave up on the client (MySQL's connect_timeout during the handshake, a KILL) sends its
+            // ERR with its own next sequence id: say what the server said rather than only that the ids differ
+            if (length > 0 && length < 64 * 1024) {
+                byte[] payload = new byte[length];
+                readFully(payload, 0, length);
+                if (Packets.isErr(payload)) {
+                    MysqlException err = Packets.parseErr(payload);
+                    throw new MysqlProtocolException("the server sent an error out of sequence (sequence id " + seq
+                            + ", expected " + sequence + "): " + err.code() + " " + err.getMessage(), err);
+                }
+            }
             throw new MysqlProtocolException("packets out of order: sequence id " + seq + ", expected " + sequence);
         }
         sequence = (sequence + 1) & 0xff;
