@@ -43,15 +43,41 @@ final class TopicView implements AutoCloseable {
     }
 
     /**
-     * The topic's tail: as the follower has read it once it has caught up (moments behind the syncer's commits),
-     * else read from the topic, at most once a second.
+     * The topic's tail as of now: what the follower has read once it has reached the topic's committed end (one
+     * ListOffsets request; it is moments behind the syncer's commits, so this waits up to
+     * {@link #FOLLOWER_WAIT_NANOS} for it), else read from the topic, at most once a second.
      */
     TopicTail tail() {
-        TopicTail live = follower.current();
-        if (live != null && follower.caughtUp() && follower.error() == null) {
-            return live;
+        if (follower.caughtUp() && follower.error() == null) {
+            long end;
+            try {
+                end = committedEnd();
+            } catch (RuntimeException e) {
+                return readTail();
+            }
+            long deadline = System.nanoTime() + FOLLOWER_WAIT_NANOS;
+            do {
+                TopicTail live = follower.current();
+                if (live != null && live.endOffset() >= end) {
+                    return live;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+            } while (System.nanoTime() < deadline);
         }
         return readTail();
+    }
+
+    /** How long {@link #tail()} waits for the follower to reach the committed end before reading it itself. */
+    private static final long FOLLOWER_WAIT_NANOS = Duration.ofMillis(500).toNanos();
+
+    private synchronized long committedEnd() {
+        open();
+        try {
+            return reader.endOffset();
+        } catch (RuntimeException e) {
+            closeConsumer();
+            throw e;
+        }
     }
 
     private synchronized TopicTail readTail() {
