@@ -34,16 +34,22 @@ final class PositionDumpStart implements BinlogDump.DumpStart {
 
     @Override
     public long begin(BinlogTopicReader reader, BinlogDump dump) {
-        BinlogTopicReader.PositionStart found = reader.positionStart(file, position);
         long deadline = System.nanoTime() + FacadeConfig.CATCH_UP_WAIT.toNanos();
         boolean waited = false;
-        while (ahead(found, reader) && dump.awaitTopic(deadline)) {
+        BinlogTopicReader.PositionStart found;
+        while (true) {
+            // the tail is read before the search: a file the syncer writes in between is then still "ahead", and
+            // searched for again, rather than refused on a search that ran just before it arrived
+            TopicTail before = reader.tail();
+            found = reader.positionStart(file, position);
+            if (!ahead(found, before) || !dump.awaitTopic(deadline)) {
+                break;
+            }
             if (!waited) {
                 LOG.info("replica {} asks for '{}':{}, past what the topic holds: waiting up to {} for the syncer",
                         dump.replicaHost(), file, position, FacadeConfig.CATCH_UP_WAIT);
                 waited = true;
             }
-            found = reader.positionStart(file, position);
         }
         if (found instanceof BinlogTopicReader.UnknownFile) {
             throw new MysqlException(MysqlError.ER_MASTER_FATAL_ERROR_READING_BINLOG, MysqlError.UNKNOWN_LOG_FILE);
@@ -68,12 +74,11 @@ final class PositionDumpStart implements BinlogDump.DumpStart {
      * Whether the request may yet be served once the syncer writes more: a position past the end of the topic's
      * last file, or a file after it (file names of one source sort in their order).
      */
-    private boolean ahead(BinlogTopicReader.PositionStart found, BinlogTopicReader reader) {
+    private boolean ahead(BinlogTopicReader.PositionStart found, TopicTail tail) {
         if (found instanceof BinlogTopicReader.BadPosition bad) {
-            return bad.pastEnd() && file.equals(reader.tail().file());
+            return bad.pastEnd() && file.equals(tail.file());
         }
         if (found instanceof BinlogTopicReader.UnknownFile) {
-            TopicTail tail = reader.tail();
             return !tail.empty() && tail.file() != null && file.compareTo(tail.file()) > 0;
         }
         return false;
