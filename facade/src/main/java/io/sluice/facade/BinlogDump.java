@@ -153,17 +153,26 @@ final class BinlogDump implements Runnable {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer(int fetchBytes) {
-        Map<String, Object> props = new HashMap<>(config.consumerConfig());
+        return new KafkaConsumer<>(readerConfig(config.consumerConfig(), fetchBytes, fetchBytes < 1024 * 1024),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * A reader of the topic: committed records only, no group, fetches of {@code fetchBytes}; with
+     * {@code shortWaits}, a probe that lands past the last record does not wait out the broker's 500 ms fetch wait
+     * (searches read single records at many offsets).
+     */
+    static Map<String, Object> readerConfig(Map<String, Object> base, int fetchBytes, boolean shortWaits) {
+        Map<String, Object> props = new HashMap<>(base);
         props.put("isolation.level", "read_committed");
         props.put("enable.auto.commit", "false");
         props.remove("group.id");
         props.putIfAbsent("max.partition.fetch.bytes", fetchBytes);
         props.putIfAbsent("receive.buffer.bytes", 1024 * 1024);
-        if (fetchBytes < 1024 * 1024) {
-            // a search probe that lands past the last record must not wait out the broker's 500 ms fetch wait
+        if (shortWaits) {
             props.putIfAbsent("fetch.max.wait.ms", 10);
         }
-        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return props;
     }
 
     private void endQuietly() {

@@ -18,7 +18,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -95,14 +94,8 @@ final class BinlogEventsStatement {
     }
 
     private List<List<String>> read(String file, long from, long skip, long count) {
-        Map<String, Object> props = new HashMap<>(consumerConfig);
-        props.put("isolation.level", "read_committed");
-        props.put("enable.auto.commit", false);
-        props.remove("group.id");
-        // short fetch waits: the search's probes may land past the last record (see BinlogDump's search consumer)
-        props.putIfAbsent("fetch.max.wait.ms", 10);
-        props.putIfAbsent("max.partition.fetch.bytes", 1024 * 1024);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                BinlogDump.readerConfig(consumerConfig, 1024 * 1024, true), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             BinlogTopicReader reader = new BinlogTopicReader(consumer, topic, Duration.ofSeconds(30));
             BinlogTopicReader.PositionStart found = reader.positionStart(file, from);
