@@ -38,6 +38,18 @@ public final class KafkaClientDefaults {
     /** {@code batch.size}: 256 KiB, so a group commit of many small transactions travels in few requests. */
     public static final int BATCH_SIZE = 256 * 1024;
 
+    /**
+     * {@code retry.backoff.ms} of the producer: 2 ms, where Kafka's default is 100 ms. Right after a commit, the
+     * coordinator is still writing the transaction markers, and the first send of the next transaction gets
+     * {@code CONCURRENT_TRANSACTIONS} and is retried after this backoff (the client shortens it to at most 20 ms for
+     * that case). With 20 ms, every commit that follows another within a few milliseconds (every group commit under
+     * load) waited about 20 ms; with 2 ms, a one-record transaction commits in 4.5 ms instead of 25 ms on one
+     * in-JVM broker, and in 12 ms instead of 48 ms on three (docs/benchmarks.md). Other retries back off
+     * exponentially from this value up to {@code retry.backoff.max.ms} (1 s, Kafka's default), so an outage is not
+     * hammered.
+     */
+    public static final int PRODUCER_RETRY_BACKOFF_MS = 2;
+
     /** {@code request.timeout.ms} of the producer: 15 s. */
     public static final int PRODUCER_REQUEST_TIMEOUT_MS = 15_000;
 
@@ -104,9 +116,9 @@ public final class KafkaClientDefaults {
      *   <li>byte-array serializers: records are stored exactly as built;</li>
      *   <li>{@code max.request.size} = the topic's {@code max.message.bytes}, so the producer refuses locally what the
      *       broker would refuse;</li>
-     *   <li>{@code linger.ms}, {@code batch.size}, {@code compression.type}, {@code request.timeout.ms},
-     *       {@code delivery.timeout.ms}, {@code max.block.ms}, {@code transaction.timeout.ms},
-     *       {@code buffer.memory}: see the constants of this class.</li>
+     *   <li>{@code linger.ms}, {@code batch.size}, {@code compression.type}, {@code retry.backoff.ms},
+     *       {@code request.timeout.ms}, {@code delivery.timeout.ms}, {@code max.block.ms},
+     *       {@code transaction.timeout.ms}, {@code buffer.memory}: see the constants of this class.</li>
      * </ul>
      *
      * @param bootstrapServers the brokers, {@code host:port[,host:port...]}
@@ -137,6 +149,7 @@ public final class KafkaClientDefaults {
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, COMPRESSION);
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequestSize);
         config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(MIN_BUFFER_MEMORY, 2L * maxRequestSize));
+        config.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, PRODUCER_RETRY_BACKOFF_MS);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, PRODUCER_REQUEST_TIMEOUT_MS);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);

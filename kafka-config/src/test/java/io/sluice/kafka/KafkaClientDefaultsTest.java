@@ -32,6 +32,7 @@ class KafkaClientDefaultsTest {
                 .containsEntry("buffer.memory", 32L * 1024 * 1024)
                 .containsEntry("compression.type", "lz4")
                 .containsEntry("linger.ms", 5)
+                .containsEntry("retry.backoff.ms", 2)
                 .containsEntry("delivery.timeout.ms", 30_000)
                 .containsEntry("transaction.timeout.ms", 60_000)
                 .doesNotContainKey("retries");
