@@ -66,8 +66,9 @@ public final class TopicFollower implements AutoCloseable {
 
     private void run() {
         while (!stopped) {
+            // the follower needs the records' headers and control events, never the transactions' events
             try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer())) {
+                    Records.positionsOnly())) {
                 consumer = c;
                 BinlogTopicReader reader = new BinlogTopicReader(c, topic, Duration.ofSeconds(60));
                 TopicTail tail = reader.tail();
