@@ -3,6 +3,9 @@ package io.sluice.bench;
 import io.sluice.model.gtid.GtidSet;
 import io.sluice.testkit.MysqlServer;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -59,6 +64,8 @@ public final class Bench {
         Settings settings = Settings.SHORT;
         Path docs = null;
         int latencyBrokers = 0;
+        int ingestBrokers = 0;
+        long ingestMb = 300;
         int rate = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -67,10 +74,19 @@ public final class Bench {
                 case "--docs" -> docs = Path.of(args[++i]);
                 case "--latency-only" -> latencyBrokers = Integer.parseInt(args[++i]);
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
+                case "--ingest-only" -> ingestBrokers = Integer.parseInt(args[++i]);
+                case "--mb" -> ingestMb = Long.parseLong(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use --short | --full [--docs docs/benchmarks.md], or --latency-only BROKERS"
-                        + " [--rate COMMITS_PER_SECOND] to profile the latency alone");
+                        + "; use --short | --full [--docs docs/benchmarks.md], --latency-only BROKERS"
+                        + " [--rate COMMITS_PER_SECOND] to profile the latency alone, or --ingest-only BROKERS"
+                        + " [--mb BINLOG_MB] to profile the ingest alone");
             }
+        }
+        if (ingestBrokers > 0) {
+            Bench bench = new Bench(settings);
+            bench.ingestOnly(ingestBrokers, ingestMb << 20);
+            System.out.println(bench.table());
+            System.exit(0);
         }
         if (latencyBrokers > 0) {
             Settings s = settings;
@@ -117,6 +133,7 @@ public final class Bench {
                     txns, settings.largeEvery() >> 20, settings.largeTxnBytes() >> 20));
 
             long nativeNanos = nativeReceiver(source, gtids);
+            warmUp(source, gtids);
             long one = sluiceIngest(source, gtids, 1);
             rows.add(ingestRow("ingest, 1 in-JVM broker", bytes, txns, nativeNanos, one));
             try (SluiceUnderTest sluice = SluiceUnderTest.start(source, 3, "bench.binlog.rf3")) {
@@ -140,6 +157,49 @@ public final class Bench {
                 latency(source, sluice);
             }
         }
+    }
+
+    /** The ingest figure alone, on a binlog of {@code bytes}, for profiling. */
+    private void ingestOnly(int brokers, long bytes) throws Exception {
+        try (MysqlServer source = MysqlServer.start(4100)) {
+            source.createUser(DumpReader.USER, DumpReader.PASSWORD, "caching_sha2_password");
+            SourceWorkload workload = new SourceWorkload(source);
+            workload.fill(bytes, Math.min(settings.largeTxnBytes(), bytes / 8), Math.max(bytes / 4, 1));
+            String gtids = source.gtidExecuted();
+            long nativeNanos = nativeReceiver(source, gtids);
+            warmUp(source, gtids);
+            long sluiceNanos;
+            try (SluiceUnderTest sluice = SluiceUnderTest.start(source, brokers, "bench.binlog.rf" + brokers)) {
+                Map<String, Long> before = threadCpu();
+                long mysqld = Machine.processCpuNanos(source.pid());
+                long process = Machine.processCpuNanos();
+                sluiceNanos = ingest(sluice, gtids);
+                Map<String, Long> after = threadCpu();
+                log("CPU during the ingest: %.2f s this JVM, %.2f s mysqld, in %.2f s", secs(Machine.processCpuNanos()
+                        - process), secs(Machine.processCpuNanos(source.pid()) - mysqld), secs(sluiceNanos));
+                after.replaceAll((name, nanos) -> nanos - before.getOrDefault(name, 0L));
+                after.entrySet().stream().filter(e -> e.getValue() >= 10_000_000)
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .forEach(e -> log("CPU during the ingest: %6.2f s  %s", secs(e.getValue()), e.getKey()));
+            }
+            rows.add(ingestRow("ingest, " + brokers + " in-JVM broker(s)", workload.binlogBytes(), workload.lastGno(),
+                    nativeNanos, sluiceNanos));
+        }
+    }
+
+    /** CPU time of this JVM's live threads, summed by name with the numbers left out (one line per pool). */
+    private static Map<String, Long> threadCpu() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> cpu = new TreeMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                long nanos = threads.getThreadCpuTime(info.getThreadId());
+                if (nanos > 0) {
+                    cpu.merge(info.getThreadName().replaceAll("[0-9]+", "N"), nanos, Long::sum);
+                }
+            }
+        }
+        return cpu;
     }
 
     private static double secs(long nanos) {
@@ -174,6 +234,19 @@ public final class Bench {
                 }
                 Thread.sleep(20);
             }
+        }
+    }
+
+    /**
+     * One ingest that is not measured: a Sluice node runs for months, so its figures are those of a JVM whose code
+     * the JIT has compiled, not of its first seconds (the first ingest of a fresh JVM is about 30% slower).
+     */
+    private static void warmUp(MysqlServer source, String gtids) throws Exception {
+        try (SluiceUnderTest sluice = SluiceUnderTest.start(source, 1, "bench.binlog.warm-up")) {
+            long t0 = System.nanoTime();
+            sluice.syncer.start();
+            sluice.awaitSyncer(gtids, Duration.ofMinutes(30));
+            log("warm-up ingest, not measured: %.2f s", secs(System.nanoTime() - t0));
         }
     }
 
