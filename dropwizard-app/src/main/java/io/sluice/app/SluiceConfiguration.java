@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.logging.common.DefaultLoggingFactory;
+import io.sluice.facade.FacadeConfig;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -139,6 +140,13 @@ public class SluiceConfiguration extends Configuration {
         @Min(65536)
         @JsonProperty
         public int sendBufferBytes = 4 * 1024 * 1024;
+        /**
+         * The topic's recent records that replicas streaming the same stretch share (one Kafka reader, one copy in
+         * memory); 0 = none, every replica has a reader of its own.
+         */
+        @Min(0)
+        @JsonProperty
+        public long sharedWindowBytes = FacadeConfig.DEFAULT_SHARED_WINDOW_BYTES;
         /**
          * A MySQL server with the schema (typically a replica of Sluice) that answers SHOW CREATE TABLE,
          * information_schema, snapshot reads and the like for CDC tools; absent = such statements get an ERR.

@@ -46,7 +46,7 @@ class FacadeReplicaIT {
     }
 
     @Test
-    void replicaCatchesUpThroughSluice() {
+    void replicaCatchesUpThroughSluice() throws InterruptedException {
         source.execute("CREATE DATABASE shop", "CREATE TABLE shop.item (id INT PRIMARY KEY, name VARCHAR(50))");
         for (int i = 0; i < 100; i++) {
             source.execute("INSERT INTO shop.item VALUES (" + i + ", 'item " + i + "')");
@@ -58,5 +58,24 @@ class FacadeReplicaIT {
         assertThat(replica.checksumTables("shop")).isEqualTo(source.checksumTables("shop"));
         assertThat(facade.registry().replicas()).hasSize(1);
         assertThat(facade.registry().replicas().get(0).serverId()).isEqualTo(22);
+
+        // a second replica from the start of the binlog: it catches up with a reader of its own, then shares the
+        // window of the topic's tail with the first
+        try (MysqlServer second = MysqlServer.start(23)) {
+            second.startReplica("127.0.0.1", facade.port(), "repl", "repl-pass");
+            second.waitForGtids(source.gtidExecuted(), Duration.ofSeconds(90));
+            for (int i = 100; i < 300; i++) {
+                source.execute("INSERT INTO shop.item VALUES (" + i + ", 'item " + i + "')");
+            }
+            replica.waitForGtids(source.gtidExecuted(), Duration.ofSeconds(90));
+            second.waitForGtids(source.gtidExecuted(), Duration.ofSeconds(90));
+            assertThat(second.checksumTables("shop")).isEqualTo(source.checksumTables("shop"));
+            assertThat(replica.checksumTables("shop")).isEqualTo(source.checksumTables("shop"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (facade.sharedReaders() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(facade.sharedReaders()).as("both replicas read the shared window").isEqualTo(2);
+        }
     }
 }

@@ -15,25 +15,35 @@ import io.sluice.model.record.RecordMeta;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * One replica's binlog dump, on a thread of its own with a consumer of its own: a {@link DumpStart} finds the
- * start point without scanning the topic and sends the fake ROTATE and the FORMAT_DESCRIPTION (by GTID set for
- * COM_BINLOG_DUMP_GTID, by file and position for COM_BINLOG_DUMP); this class then streams the events byte-exact,
- * leaving out the transactions the start says the replica has, with a heartbeat after skipped transactions and
- * while idle. It writes only while the replica's channel is writable, so a slow replica holds at most the
- * channel's buffer and slows only itself. Follows MySQL's {@code sql/rpl_binlog_sender.cc}.
+ * One replica's binlog dump, on a thread of its own: a {@link DumpStart} finds the start point without scanning the
+ * topic and sends the fake ROTATE and the FORMAT_DESCRIPTION (by GTID set for COM_BINLOG_DUMP_GTID, by file and
+ * position for COM_BINLOG_DUMP); this class then streams the events byte-exact, leaving out the transactions the
+ * start says the replica has, with a heartbeat after skipped transactions and while idle. It writes only while the
+ * replica's channel is writable, so a slow replica holds at most the channel's buffer and slows only itself.
+ * Follows MySQL's {@code sql/rpl_binlog_sender.cc}.
+ *
+ * <p>A blocking dump reads through the facade's {@link SharedTail} whenever it can: replicas that follow the tail,
+ * or that stream the same stretch together, share one Kafka consumer and one copy of the records. Otherwise (it
+ * fell behind the shared window, or the window holds a stretch other dumps read) it has a consumer of its own and
+ * tries to join the window again every {@link #ATTACH_RETRY_NANOS} nanoseconds. A non-blocking dump always reads on
+ * its own, since it must tell exactly when it reached the end of the topic.
  */
 final class BinlogDump implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogDump.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** How often a dump with a reader of its own tries to join the shared window. */
+    private static final long ATTACH_RETRY_NANOS = Duration.ofMillis(250).toNanos();
     /** Replicas that did not set a heartbeat period get one every 30 s (MySQL's default is slave_net_timeout/2). */
     private static final long DEFAULT_HEARTBEAT_NANOS = Duration.ofSeconds(30).toNanos();
     static final int FLAG_NON_BLOCK = 0x0001;
@@ -66,6 +76,8 @@ final class BinlogDump implements Runnable {
     private volatile boolean stopped;
     private volatile String stopReason;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private final SharedTail shared;
+    private SharedTail.Cursor attached;
 
     private String file;
     private long position;
@@ -79,9 +91,14 @@ final class BinlogDump implements Runnable {
     private String sourceUuid;
     private boolean caughtUp;
 
+    /**
+     * @param shared the window of the topic shared by the dumps, or {@code null} to read with a consumer of its own
+     *               only
+     */
     BinlogDump(FacadeConfig config, Channel channel, PacketOut out, ReplicaRegistry.Entry entry, Session session,
-               DumpStart dumpStart, int flags, long replicaServerId) {
+               DumpStart dumpStart, int flags, long replicaServerId, SharedTail shared) {
         this.config = config;
+        this.shared = shared;
         this.channel = channel;
         this.out = out;
         this.entry = entry;
@@ -124,15 +141,10 @@ final class BinlogDump implements Runnable {
                 }
                 offset = start(new BinlogTopicReader(search, config.topic(), Duration.ofSeconds(60)));
             }
-            // streaming reads the topic sequentially: big fetches, fewer round trips
-            try (KafkaConsumer<byte[], byte[]> stream = consumer(4 * 1024 * 1024)) {
-                this.consumer = stream;
-                if (stopped) {
-                    return;
-                }
-                new BinlogTopicReader(stream, config.topic(), Duration.ofSeconds(60)).seek(offset);
-                loop(stream);
-            }
+            stream(offset);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            endQuietly();
         } catch (MysqlException e) {
             LOG.info("dump of replica {} (server_id {}) refused: {}", entry.host, entry.serverId, e.getMessage());
             fail(e);
@@ -251,36 +263,137 @@ final class BinlogDump implements Runnable {
         send(fde.forReplay(true, zeroLogPos));
     }
 
-    private void loop(KafkaConsumer<byte[], byte[]> consumer) {
+    /**
+     * Streams from {@code offset} to the end: through the shared window of the topic while it can (a blocking dump
+     * that reads what other dumps read), else with a consumer of its own, switching as the dump moves.
+     */
+    private void stream(long offset) throws InterruptedException {
+        long next = offset;
+        SharedTail.Cursor cursor = shared == null || nonBlocking ? null : shared.attach(next);
+        try {
+            streamFrom(next, cursor);
+        } finally {
+            if (attached != null) {
+                attached.close();
+                attached = null;
+            }
+        }
+    }
+
+    private void streamFrom(long offset, SharedTail.Cursor first) throws InterruptedException {
+        long next = offset;
+        SharedTail.Cursor cursor = first;
+        while (!stopped && channel.isActive()) {
+            if (cursor != null) {
+                try (SharedTail.Cursor c = cursor) {
+                    next = loopShared(c);
+                }
+                cursor = null;
+                if (stopped || !channel.isActive()) {
+                    return;
+                }
+                LOG.info("replica {} (server_id {}) reads on from offset {} with a reader of its own: it fell behind the"
+                        + " records the other replicas share", entry.host, entry.serverId, next);
+            }
+            // a reader of its own reads the topic sequentially: big fetches, fewer round trips
+            try (KafkaConsumer<byte[], byte[]> stream = consumer(4 * 1024 * 1024)) {
+                this.consumer = stream;
+                if (stopped) {
+                    return;
+                }
+                BinlogTopicReader reader = new BinlogTopicReader(stream, config.topic(), Duration.ofSeconds(60));
+                reader.seek(next);
+                next = loop(stream, reader.partition());
+                if (next < 0) {
+                    return;
+                }
+            } finally {
+                this.consumer = null;
+            }
+            cursor = attached;
+            attached = null;
+        }
+        if (cursor != null) {
+            cursor.close();
+        }
+    }
+
+    /** Streams through the shared window; returns the position to read on from once left behind. */
+    private long loopShared(SharedTail.Cursor cursor) throws InterruptedException {
+        while (!stopped && channel.isActive()) {
+            List<SharedTail.Shared> records = cursor.poll(POLL);
+            if (records == null) {
+                break;
+            }
+            entry.dumpIdle = records.isEmpty();
+            if (records.isEmpty()) {
+                idle();
+                continue;
+            }
+            for (SharedTail.Shared shared : records) {
+                if (stopped) {
+                    break;
+                }
+                RecordMeta meta = shared.meta();
+                onRecord(meta != null ? meta : Records.meta(shared.record()), shared.record().value());
+            }
+            out.flush();
+        }
+        return cursor.next();
+    }
+
+    /**
+     * Streams with the dump's own consumer: until the end of the topic for a non-blocking dump (then -1), or until
+     * the dump could attach to the shared window (then the position it attached at, the cursor in {@link #attached}).
+     */
+    private long loop(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition) {
+        long lastTry = System.nanoTime();
         while (!stopped && channel.isActive()) {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
             entry.dumpIdle = records.isEmpty();
             if (records.isEmpty()) {
-                out.flush();
-                if (!caughtUp) {
-                    caughtUp = true;
-                    LOG.info("replica {} (server_id {}) reached the end of the topic after {} ms, {} bytes sent",
-                            entry.host, entry.serverId, (System.nanoTime() - startedNanos) / 1_000_000,
-                            entry.bytesSent);
-                }
-                if (nonBlocking && consumer.position(consumer.assignment().iterator().next())
-                        >= consumer.endOffsets(consumer.assignment()).values().iterator().next()) {
+                idle();
+                if (nonBlocking && consumer.position(partition)
+                        >= consumer.endOffsets(List.of(partition)).get(partition)) {
                     out.write(Packets.eof(0, 0));
                     out.flush();
-                    return;
+                    return -1;
                 }
-                if (file != null && heartbeatNanos > 0 && System.nanoTime() - lastSendNanos >= heartbeatNanos) {
-                    heartbeat();
-                    out.flush();
-                }
-                continue;
+            } else {
+                send(records);
             }
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                if (stopped) {
-                    return;
+            if (shared != null && !nonBlocking && System.nanoTime() - lastTry >= ATTACH_RETRY_NANOS) {
+                lastTry = System.nanoTime();
+                long position = consumer.position(partition);
+                attached = shared.attach(position);
+                if (attached != null) {
+                    return position;
                 }
-                onRecord(Records.meta(record), record.value());
             }
+        }
+        return -1;
+    }
+
+    private void send(Iterable<ConsumerRecord<byte[], byte[]>> records) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (stopped) {
+                return;
+            }
+            onRecord(Records.meta(record), record.value());
+        }
+        out.flush();
+    }
+
+    /** Nothing new to send: flush, note that the replica caught up, keep it alive with heartbeats. */
+    private void idle() {
+        out.flush();
+        if (!caughtUp) {
+            caughtUp = true;
+            LOG.info("replica {} (server_id {}) reached the end of the topic after {} ms, {} bytes sent",
+                    entry.host, entry.serverId, (System.nanoTime() - startedNanos) / 1_000_000, entry.bytesSent);
+        }
+        if (file != null && heartbeatNanos > 0 && System.nanoTime() - lastSendNanos >= heartbeatNanos) {
+            heartbeat();
             out.flush();
         }
     }

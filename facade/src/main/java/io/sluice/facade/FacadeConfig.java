@@ -19,10 +19,15 @@ import java.util.Objects;
  * @param maxEventBytes    events declaring more are taken for corruption (MySQL's own limit is 1 GiB)
  * @param metadataBackend  where statements only a server with the schema can answer are forwarded; {@code null}
  *                         = nowhere (they get an ERR naming the setting)
+ * @param sharedWindowBytes how much of the topic's recent records the dumps share ({@link SharedTail}); 0 = none,
+ *                         every dump reads with a consumer of its own
  */
 public record FacadeConfig(String bindHost, int port, long serverId, String serverUuid, String serverVersion,
                            String topic, Map<String, Object> consumerConfig, int maxReplicas, int sendBufferBytes,
-                           long maxEventBytes, MetadataBackend metadataBackend) {
+                           long maxEventBytes, MetadataBackend metadataBackend, long sharedWindowBytes) {
+    /** 256 MiB: the records of a busy source's last seconds, which caught-up replicas and their reconnects read. */
+    public static final long DEFAULT_SHARED_WINDOW_BYTES = 256L * 1024 * 1024;
+
     public FacadeConfig {
         Objects.requireNonNull(bindHost, "bindHost");
         Objects.requireNonNull(serverUuid, "serverUuid");
@@ -31,6 +36,17 @@ public record FacadeConfig(String bindHost, int port, long serverId, String serv
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port);
         }
+        if (sharedWindowBytes < 0) {
+            throw new IllegalArgumentException("sharedWindowBytes " + sharedWindowBytes);
+        }
+    }
+
+    /** Settings with the default shared window. */
+    public FacadeConfig(String bindHost, int port, long serverId, String serverUuid, String serverVersion,
+                        String topic, Map<String, Object> consumerConfig, int maxReplicas, int sendBufferBytes,
+                        long maxEventBytes, MetadataBackend metadataBackend) {
+        this(bindHost, port, serverId, serverUuid, serverVersion, topic, consumerConfig, maxReplicas,
+                sendBufferBytes, maxEventBytes, metadataBackend, DEFAULT_SHARED_WINDOW_BYTES);
     }
 
     /** Settings without a metadata backend. */
@@ -44,7 +60,13 @@ public record FacadeConfig(String bindHost, int port, long serverId, String serv
     /** These settings with statements forwarded to {@code backend}. */
     public FacadeConfig withMetadataBackend(MetadataBackend backend) {
         return new FacadeConfig(bindHost, port, serverId, serverUuid, serverVersion, topic, consumerConfig,
-                maxReplicas, sendBufferBytes, maxEventBytes, backend);
+                maxReplicas, sendBufferBytes, maxEventBytes, backend, sharedWindowBytes);
+    }
+
+    /** These settings with a shared window of {@code bytes} (0 = none). */
+    public FacadeConfig withSharedWindowBytes(long bytes) {
+        return new FacadeConfig(bindHost, port, serverId, serverUuid, serverVersion, topic, consumerConfig,
+                maxReplicas, sendBufferBytes, maxEventBytes, metadataBackend, bytes);
     }
 
     /**

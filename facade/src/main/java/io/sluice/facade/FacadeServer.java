@@ -42,6 +42,7 @@ public final class FacadeServer implements AutoCloseable {
     private EventLoopGroup workers;
     private Channel serverChannel;
     private TopicView view;
+    private SharedTail sharedTail;
     /**
      * Answers statements off the event loops: some read Kafka (SHOW BINARY LOGS, gtid_purged, gtid_executed) and
      * would stall every connection of their loop for as long as Kafka is slow. A connection has at most one
@@ -66,6 +67,10 @@ public final class FacadeServer implements AutoCloseable {
             return;
         }
         view = new TopicView(config.consumerConfig(), config.topic());
+        if (config.sharedWindowBytes() > 0) {
+            sharedTail = new SharedTail(config.consumerConfig(), config.topic(), config.sharedWindowBytes());
+            registry.sharedTail(sharedTail);
+        }
         QueryResponder responder = new QueryResponder(config, view::tail, view::checksum, () -> groupMembers.get(),
                 view::purged, new AdminStatements(config, view::files, registry,
                         new BinlogEventsStatement(config.consumerConfig(), config.topic(), () -> {
@@ -108,6 +113,12 @@ public final class FacadeServer implements AutoCloseable {
         return serverChannel != null && serverChannel.isActive();
     }
 
+    /** The dumps reading through the shared window of the topic now (the others have readers of their own). */
+    public int sharedReaders() {
+        SharedTail tail = sharedTail;
+        return tail == null ? 0 : tail.cursors();
+    }
+
     public ReplicaRegistry registry() {
         return registry;
     }
@@ -131,6 +142,11 @@ public final class FacadeServer implements AutoCloseable {
         if (view != null) {
             view.close();
             view = null;
+        }
+        if (sharedTail != null) {
+            registry.sharedTail(null);
+            sharedTail.close();
+            sharedTail = null;
         }
     }
 }

@@ -469,7 +469,8 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
 
     private void startDump(ChannelHandlerContext ctx, BinlogDump.DumpStart start, int flags, long serverId) {
         state = State.DUMPING;
-        BinlogDump dump = new BinlogDump(config, ctx.channel(), out, entry, session, start, flags, serverId);
+        BinlogDump dump = new BinlogDump(config, ctx.channel(), out, entry, session, start, flags, serverId,
+                registry.sharedTail());
         registry.startDump(entry, dump);
         dump.start();
     }

@@ -13,6 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * them), and the rule that a second dump from one server_id replaces the first.
  */
 public final class ReplicaRegistry {
+    /** The window of the topic the dumps share while the facade runs; {@code null} when stopped (and in tests). */
+    private volatile SharedTail sharedTail;
+
+    void sharedTail(SharedTail tail) {
+        this.sharedTail = tail;
+    }
+
+    SharedTail sharedTail() {
+        return sharedTail;
+    }
+
     /** Mutable state of one connection, updated by its dump thread. */
     static final class Entry {
         final long connectionId;

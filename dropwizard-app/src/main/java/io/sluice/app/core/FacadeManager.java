@@ -34,7 +34,7 @@ public final class FacadeManager implements Managed {
                 settings.serverId != 0 ? settings.serverId : Identity.serverId(topic),
                 settings.serverUuid.isBlank() ? Identity.facadeUuid(topic) : settings.serverUuid,
                 settings.serverVersion, topic, kafka.consumerConfig(), settings.maxConnections,
-                settings.sendBufferBytes, 1L << 30);
+                settings.sendBufferBytes, 1L << 30).withSharedWindowBytes(settings.sharedWindowBytes);
         SluiceConfiguration.MetadataBackendSettings backend = settings.metadataBackend;
         if (backend != null) {
             config = config.withMetadataBackend(new MetadataBackend(backend.host, backend.port, backend.user,
