@@ -65,6 +65,7 @@ public final class Bench {
         Path docs = null;
         int latencyBrokers = 0;
         int ingestBrokers = 0;
+        int fanOutBrokers = 0;
         long ingestMb = 300;
         int rate = 0;
         for (int i = 0; i < args.length; i++) {
@@ -76,11 +77,25 @@ public final class Bench {
                 case "--rate" -> rate = Integer.parseInt(args[++i]);
                 case "--ingest-only" -> ingestBrokers = Integer.parseInt(args[++i]);
                 case "--mb" -> ingestMb = Long.parseLong(args[++i]);
+                case "--fanout-only" -> fanOutBrokers = Integer.parseInt(args[++i]);
+                case "--readers" -> {
+                    int[] counts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                    Settings t = settings;
+                    settings = new Settings(t.name(), t.binlogBytes(), t.largeTxnBytes(), t.largeEvery(),
+                            t.commitRate(), t.latencyFor(), counts, t.fanOutBytes(), t.bigTxnBytes());
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
                         + "; use --short | --full [--docs docs/benchmarks.md], --latency-only BROKERS"
                         + " [--rate COMMITS_PER_SECOND] to profile the latency alone, or --ingest-only BROKERS"
-                        + " [--mb BINLOG_MB] to profile the ingest alone");
+                        + " [--mb BINLOG_MB] to profile the ingest alone, or --fanout-only BROKERS [--mb BINLOG_MB] for the"
+                        + " fan-out and memory figures alone [--readers 1,10,...]");
             }
+        }
+        if (fanOutBrokers > 0) {
+            Bench bench = new Bench(settings);
+            bench.fanOutOnly(fanOutBrokers, ingestMb << 20);
+            System.out.println(bench.table());
+            System.exit(0);
         }
         if (ingestBrokers > 0) {
             Bench bench = new Bench(settings);
@@ -155,6 +170,19 @@ public final class Bench {
             try (SluiceUnderTest sluice = SluiceUnderTest.start(source, brokers, "bench.binlog.latency")) {
                 ingest(sluice, source.gtidExecuted());
                 latency(source, sluice);
+            }
+        }
+    }
+
+    /** The fan-out and memory figures alone, on a binlog of {@code bytes}, for profiling. */
+    private void fanOutOnly(int brokers, long bytes) throws Exception {
+        try (MysqlServer source = MysqlServer.start(4100)) {
+            source.createUser(DumpReader.USER, DumpReader.PASSWORD, "caching_sha2_password");
+            SourceWorkload workload = new SourceWorkload(source);
+            workload.fill(bytes, Math.min(settings.largeTxnBytes(), bytes / 8), Math.max(bytes / 4, 1));
+            try (SluiceUnderTest sluice = SluiceUnderTest.start(source, brokers, "bench.binlog.fan-out")) {
+                ingest(sluice, source.gtidExecuted());
+                fanOut(source, sluice, workload);
             }
         }
     }
@@ -378,9 +406,14 @@ public final class Bench {
                 from = GtidSet.parse(source.serverUuid() + ":1-" + startGno);
             }
         }
+        // blocking dumps, as replicas ask, read until the source's last transaction
+        long last = lastGno(source);
+        // not measured: the JIT compiles the dump path first, as in a node that has served replicas for a while
+        Run warm = readers(sluice.facadePort(), from, 4, -1, last);
+        log("warm-up fan-out, not measured: 4 readers at %.0f MB/s", warm.aggregateMbps());
         for (int readers : settings.readers()) {
-            Run viaSluice = readers(sluice.facadePort(), from, readers, -1);
-            Run direct = readers(source.port(), from, readers, source.pid());
+            Run viaSluice = readers(sluice.facadePort(), from, readers, -1, last);
+            Run direct = readers(source.port(), from, readers, source.pid(), last);
             double gbPerReader = viaSluice.bytesPerReader / 1e9;
             double sluiceCpu = secs(viaSluice.serverCpuNanos) / (readers * gbPerReader);
             double mysqlCpu = secs(direct.serverCpuNanos) / (readers * gbPerReader);
@@ -402,7 +435,7 @@ public final class Bench {
             }
         }
         notes.add(String.format(Locale.ROOT, "fan-out: each reader streams %.0f MB of binlog (%s) by GTID with a"
-                + " non-blocking dump; Sluice's CPU is the JVM's (brokers, facade) less the readers' own threads,"
+                + " blocking dump, as replicas do, until the source's last transaction; Sluice's CPU is the JVM's (brokers, facade) less the readers' own threads,"
                 + " mysqld's comes from /proc%s", fanOutBytesRead / MB,
                 from.isEmpty() ? "the whole binlog" : "the last part of it",
                 from.isEmpty() ? "" : "; to start by GTID in the middle of a file, mysqld reads that file from its"
@@ -424,7 +457,7 @@ public final class Bench {
      * Runs {@code n} readers at once against {@code port}. The server's CPU is mysqld's ({@code pid}) or, for
      * Sluice ({@code pid} -1), this process's less the readers' threads.
      */
-    private Run readers(int port, GtidSet from, int n, long pid) throws Exception {
+    private Run readers(int port, GtidSet from, int n, long pid, long untilGno) throws Exception {
         long heapBefore = Machine.heapLiveBytes();
         long rssBefore = Machine.rssBytes();
         AtomicLong heapPeak = new AtomicLong(heapBefore);
@@ -449,7 +482,7 @@ public final class Bench {
             List<Future<DumpReader.Result>> futures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 long serverId = 5000 + i;
-                futures.add(pool.submit(() -> DumpReader.read("127.0.0.1", port, serverId, from, 0, null)));
+                futures.add(pool.submit(() -> DumpReader.read("127.0.0.1", port, serverId, from, untilGno, null)));
                 // replicas do not all log in within the same millisecond; on 2 cores a burst of 100 logins keeps
                 // this JVM from answering mysqld's handshake within its connect_timeout (10 s)
                 Thread.sleep(20);
