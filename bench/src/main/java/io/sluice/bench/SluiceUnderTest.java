@@ -48,7 +48,8 @@ final class SluiceUnderTest implements AutoCloseable {
                     "sluice-syncer-" + topic, spec, Map.of()), consumer), null);
             FacadeServer facade = new FacadeServer(new FacadeConfig("127.0.0.1", 0, 4002,
                     "5a5a5a5a-0000-4000-8000-00000000be9c", "8.0.31-sluice", topic, consumer, 1000,
-                    4 * 1024 * 1024, 1L << 30),
+                    4 * 1024 * 1024, 1L << 30).withSharedWindowBytes(Long.getLong("bench.sharedWindowBytes",
+                    FacadeConfig.DEFAULT_SHARED_WINDOW_BYTES)),
                     user -> DumpReader.USER.equals(user) ? Optional.of(DumpReader.PASSWORD) : Optional.empty());
             facade.start();
             return new SluiceUnderTest(kafka, syncer, facade, topic);
