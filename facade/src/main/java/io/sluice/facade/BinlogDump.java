@@ -46,6 +46,8 @@ final class BinlogDump implements Runnable {
     private static final long ATTACH_RETRY_NANOS = Duration.ofMillis(250).toNanos();
     /** Replicas that did not set a heartbeat period get one every 30 s (MySQL's default is slave_net_timeout/2). */
     private static final long DEFAULT_HEARTBEAT_NANOS = Duration.ofSeconds(30).toNanos();
+    /** The 0x00 that starts every event packet of a dump. */
+    private static final byte[] OK_BYTE = {0};
     static final int FLAG_NON_BLOCK = 0x0001;
     static final int FLAG_HEARTBEAT_V2 = 0x0002;
 
@@ -491,7 +493,7 @@ final class BinlogDump implements Runnable {
     /** Sends one whole event in one packet (or several, past 16 MiB). */
     private void send(byte[] event) {
         out.beginPayload(event.length + 1L);
-        out.payloadBytes(new byte[] {0}, 0, 1);
+        out.payloadBytes(OK_BYTE, 0, 1);
         out.payloadBytes(event, 0, event.length);
         entry.bytesSent += event.length;
         lastSendNanos = System.nanoTime();
@@ -501,7 +503,7 @@ final class BinlogDump implements Runnable {
         @Override
         public void eventStart(byte[] header, long length) {
             out.beginPayload(length + 1);
-            out.payloadBytes(new byte[] {0}, 0, 1);
+            out.payloadBytes(OK_BYTE, 0, 1);
         }
 
         @Override
