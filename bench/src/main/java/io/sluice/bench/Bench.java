@@ -66,6 +66,7 @@ public final class Bench {
         int latencyBrokers = 0;
         int ingestBrokers = 0;
         int fanOutBrokers = 0;
+        int bigBrokers = 0;
         long ingestMb = 300;
         int rate = 0;
         for (int i = 0; i < args.length; i++) {
@@ -78,6 +79,7 @@ public final class Bench {
                 case "--ingest-only" -> ingestBrokers = Integer.parseInt(args[++i]);
                 case "--mb" -> ingestMb = Long.parseLong(args[++i]);
                 case "--fanout-only" -> fanOutBrokers = Integer.parseInt(args[++i]);
+                case "--bigtxn-only" -> bigBrokers = Integer.parseInt(args[++i]);
                 case "--readers" -> {
                     int[] counts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                     Settings t = settings;
@@ -88,8 +90,14 @@ public final class Bench {
                         + "; use --short | --full [--docs docs/benchmarks.md], --latency-only BROKERS"
                         + " [--rate COMMITS_PER_SECOND] to profile the latency alone, or --ingest-only BROKERS"
                         + " [--mb BINLOG_MB] to profile the ingest alone, or --fanout-only BROKERS [--mb BINLOG_MB] for the"
-                        + " fan-out and memory figures alone [--readers 1,10,...]");
+                        + " fan-out and memory figures alone [--readers 1,10,...], or --bigtxn-only BROKERS");
             }
+        }
+        if (bigBrokers > 0) {
+            Bench bench = new Bench(settings);
+            bench.bigTransactionOnly(bigBrokers);
+            System.out.println(bench.table());
+            System.exit(0);
         }
         if (fanOutBrokers > 0) {
             Bench bench = new Bench(settings);
@@ -170,6 +178,19 @@ public final class Bench {
             try (SluiceUnderTest sluice = SluiceUnderTest.start(source, brokers, "bench.binlog.latency")) {
                 ingest(sluice, source.gtidExecuted());
                 latency(source, sluice);
+            }
+        }
+    }
+
+    /** The large transaction's memory figure alone, for profiling. */
+    private void bigTransactionOnly(int brokers) throws Exception {
+        try (MysqlServer source = MysqlServer.start(4100)) {
+            source.createUser(DumpReader.USER, DumpReader.PASSWORD, "caching_sha2_password");
+            SourceWorkload workload = new SourceWorkload(source);
+            workload.fill(1 << 20, 1 << 20, Long.MAX_VALUE);
+            try (SluiceUnderTest sluice = SluiceUnderTest.start(source, brokers, "bench.binlog.big")) {
+                ingest(sluice, source.gtidExecuted());
+                bigTransaction(source, sluice, workload);
             }
         }
     }
