@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #frameIntoPackets}: the framer into a sink that does what the facade's sink does per event — one
  *       MySQL packet per event (4-byte header: u24 length, u8 sequence id; the 0x00 OK byte before the event;
  *       a new packet every {@link Packets#MAX_PACKET} bytes) — gathering the packets into a 256 KiB batch as the
- *       facade does before it hands them to Netty. The facade gathers without copying (Netty composite buffers);
- *       here the batch is one copy, the one the socket write makes anyway.</li>
+ *       facade does before it hands them to Netty. The facade copies into a pooled direct buffer; here the batch
+ *       is a heap array: one copy either way, the one the socket write needs anyway.</li>
  * </ul>
  * One operation is the whole transaction: {@code bytes} bytes. The framer reads only the 19-byte event headers and
  * hands on ranges of the record values, so the MB/s of {@link #frame} is the rate at which it gets through a stream
