@@ -79,7 +79,6 @@ final class BinlogDump implements Runnable {
     private volatile String stopReason;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private final SharedTail shared;
-    private SharedTail.Cursor attached;
 
     private String file;
     private long position;
@@ -272,19 +271,6 @@ final class BinlogDump implements Runnable {
     private void stream(long offset) throws InterruptedException {
         long next = offset;
         SharedTail.Cursor cursor = shared == null || nonBlocking ? null : shared.attach(next);
-        try {
-            streamFrom(next, cursor);
-        } finally {
-            if (attached != null) {
-                attached.close();
-                attached = null;
-            }
-        }
-    }
-
-    private void streamFrom(long offset, SharedTail.Cursor first) throws InterruptedException {
-        long next = offset;
-        SharedTail.Cursor cursor = first;
         while (!stopped && channel.isActive()) {
             if (cursor != null) {
                 try (SharedTail.Cursor c = cursor) {
@@ -305,18 +291,16 @@ final class BinlogDump implements Runnable {
                 }
                 BinlogTopicReader reader = new BinlogTopicReader(stream, config.topic(), Duration.ofSeconds(60));
                 reader.seek(next);
-                next = loop(stream, reader.partition());
-                if (next < 0) {
-                    return;
-                }
+                cursor = loop(stream, reader.partition());
             } finally {
                 this.consumer = null;
             }
-            cursor = attached;
-            attached = null;
+            if (cursor == null) {
+                return;
+            }
         }
         if (cursor != null) {
-            cursor.close();
+            cursor.close(); // attached just as the dump was stopped
         }
     }
 
@@ -345,10 +329,10 @@ final class BinlogDump implements Runnable {
     }
 
     /**
-     * Streams with the dump's own consumer: until the end of the topic for a non-blocking dump (then -1), or until
-     * the dump could attach to the shared window (then the position it attached at, the cursor in {@link #attached}).
+     * Streams with the dump's own consumer until the dump could attach to the shared window (then its cursor there),
+     * or the dump is over: a non-blocking dump at the end of the topic, or a stopped one (then {@code null}).
      */
-    private long loop(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition) {
+    private SharedTail.Cursor loop(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition) {
         long lastTry = System.nanoTime();
         while (!stopped && channel.isActive()) {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
@@ -359,21 +343,20 @@ final class BinlogDump implements Runnable {
                         >= consumer.endOffsets(List.of(partition)).get(partition)) {
                     out.write(Packets.eof(0, 0));
                     out.flush();
-                    return -1;
+                    return null;
                 }
             } else {
                 send(records);
             }
             if (shared != null && !nonBlocking && System.nanoTime() - lastTry >= ATTACH_RETRY_NANOS) {
                 lastTry = System.nanoTime();
-                long position = consumer.position(partition);
-                attached = shared.attach(position);
-                if (attached != null) {
-                    return position;
+                SharedTail.Cursor cursor = shared.attach(consumer.position(partition));
+                if (cursor != null) {
+                    return cursor;
                 }
             }
         }
-        return -1;
+        return null;
     }
 
     private void send(Iterable<ConsumerRecord<byte[], byte[]>> records) {

@@ -12,6 +12,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The facade's view of the topic, read on demand and kept for a second: its end, its files (SHOW BINARY LOGS) and
@@ -61,7 +62,7 @@ final class TopicView implements AutoCloseable {
                 if (live != null && live.endOffset() >= end) {
                     return live;
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                LockSupport.parkNanos(2_000_000);
             } while (System.nanoTime() < deadline);
         }
         return readTail();
