@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -198,6 +199,25 @@ final class SharedTail implements AutoCloseable {
         }
     }
 
+    /**
+     * Under the lock: the chunk that holds {@code position}, or {@code null} at the head. Searched from the head,
+     * where caught-up cursors are.
+     */
+    private Chunk containing(long position) {
+        Chunk found = null;
+        for (Iterator<Chunk> it = chunks.descendingIterator(); it.hasNext(); ) {
+            Chunk chunk = it.next();
+            if (chunk.to() <= position) {
+                break;
+            }
+            found = chunk;
+            if (chunk.from() <= position) {
+                break;
+            }
+        }
+        return found;
+    }
+
     private static RecordMeta decode(ConsumerRecord<byte[], byte[]> record) {
         try {
             return Records.meta(record);
@@ -312,10 +332,8 @@ final class SharedTail implements AutoCloseable {
                         moved.signalAll();
                         return null;
                     }
-                    for (Chunk chunk : chunks) {
-                        if (chunk.to() <= next) {
-                            continue;
-                        }
+                    Chunk chunk = containing(next);
+                    if (chunk != null) {
                         List<Shared> out = chunk.records();
                         if (next > chunk.from()) {
                             out = new ArrayList<>(out.size());
