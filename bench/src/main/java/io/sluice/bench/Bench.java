@@ -46,6 +46,16 @@ public final class Bench {
                 Duration.ofSeconds(3), new int[] {1, 4}, 0, 32L << 20);
         static final Settings FULL = new Settings("full", 1100L << 20, 40L << 20, 200L << 20, 2000,
                 Duration.ofSeconds(10), new int[] {1, 10, 50, 100}, 160L << 20, 1L << 30);
+
+        Settings withReaders(int[] counts) {
+            return new Settings(name, binlogBytes, largeTxnBytes, largeEvery, commitRate, latencyFor, counts,
+                    fanOutBytes, bigTxnBytes);
+        }
+
+        Settings withCommitRate(int rate) {
+            return new Settings(name, binlogBytes, largeTxnBytes, largeEvery, rate, latencyFor, readers,
+                    fanOutBytes, bigTxnBytes);
+        }
     }
 
     /** One line of the table: a figure, measured directly on MySQL and through Sluice, and how they compare. */
@@ -63,62 +73,31 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Settings settings = Settings.SHORT;
         Path docs = null;
-        int latencyBrokers = 0;
-        int ingestBrokers = 0;
-        int fanOutBrokers = 0;
-        int bigBrokers = 0;
-        long ingestMb = 300;
-        int rate = 0;
+        String part = null;
+        int partBrokers = 0;
+        long mb = 300;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--short" -> settings = Settings.SHORT;
                 case "--full" -> settings = Settings.FULL;
                 case "--docs" -> docs = Path.of(args[++i]);
-                case "--latency-only" -> latencyBrokers = Integer.parseInt(args[++i]);
-                case "--rate" -> rate = Integer.parseInt(args[++i]);
-                case "--ingest-only" -> ingestBrokers = Integer.parseInt(args[++i]);
-                case "--mb" -> ingestMb = Long.parseLong(args[++i]);
-                case "--fanout-only" -> fanOutBrokers = Integer.parseInt(args[++i]);
-                case "--bigtxn-only" -> bigBrokers = Integer.parseInt(args[++i]);
-                case "--readers" -> {
-                    int[] counts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
-                    Settings t = settings;
-                    settings = new Settings(t.name(), t.binlogBytes(), t.largeTxnBytes(), t.largeEvery(),
-                            t.commitRate(), t.latencyFor(), counts, t.fanOutBytes(), t.bigTxnBytes());
+                case "--latency-only", "--ingest-only", "--fanout-only", "--bigtxn-only" -> {
+                    part = args[i];
+                    partBrokers = Integer.parseInt(args[++i]);
                 }
+                case "--rate" -> settings = settings.withCommitRate(Integer.parseInt(args[++i]));
+                case "--mb" -> mb = Long.parseLong(args[++i]);
+                case "--readers" -> settings = settings.withReaders(
+                        Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray());
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use --short | --full [--docs docs/benchmarks.md], --latency-only BROKERS"
-                        + " [--rate COMMITS_PER_SECOND] to profile the latency alone, or --ingest-only BROKERS"
-                        + " [--mb BINLOG_MB] to profile the ingest alone, or --fanout-only BROKERS [--mb BINLOG_MB] for the"
-                        + " fan-out and memory figures alone [--readers 1,10,...], or --bigtxn-only BROKERS");
+                        + "; use --short | --full [--docs docs/benchmarks.md], or one part alone for profiling:"
+                        + " --latency-only BROKERS [--rate COMMITS_PER_SECOND], --ingest-only BROKERS [--mb BINLOG_MB],"
+                        + " --fanout-only BROKERS [--mb BINLOG_MB] [--readers 1,10,...], --bigtxn-only BROKERS");
             }
         }
-        if (bigBrokers > 0) {
+        if (part != null) {
             Bench bench = new Bench(settings);
-            bench.bigTransactionOnly(bigBrokers);
-            System.out.println(bench.table());
-            System.exit(0);
-        }
-        if (fanOutBrokers > 0) {
-            Bench bench = new Bench(settings);
-            bench.fanOutOnly(fanOutBrokers, ingestMb << 20);
-            System.out.println(bench.table());
-            System.exit(0);
-        }
-        if (ingestBrokers > 0) {
-            Bench bench = new Bench(settings);
-            bench.ingestOnly(ingestBrokers, ingestMb << 20);
-            System.out.println(bench.table());
-            System.exit(0);
-        }
-        if (latencyBrokers > 0) {
-            Settings s = settings;
-            if (rate > 0) {
-                s = new Settings(s.name(), s.binlogBytes(), s.largeTxnBytes(), s.largeEvery(), rate, s.latencyFor(),
-                        s.readers(), s.fanOutBytes(), s.bigTxnBytes());
-            }
-            Bench bench = new Bench(s);
-            bench.latencyOnly(latencyBrokers);
+            bench.runPart(part, partBrokers, mb << 20);
             System.out.println(bench.table());
             System.exit(0);
         }
@@ -170,70 +149,53 @@ public final class Bench {
         }
     }
 
-    /** The latency figure alone, on a small binlog, for profiling. */
-    private void latencyOnly(int brokers) throws Exception {
+    /** One part of the run alone, for profiling: on a small binlog, or one of {@code bytes} for ingest and fan-out. */
+    private void runPart(String part, int brokers, long bytes) throws Exception {
+        boolean small = part.equals("--latency-only") || part.equals("--bigtxn-only");
         try (MysqlServer source = MysqlServer.start(4100)) {
             source.createUser(DumpReader.USER, DumpReader.PASSWORD, "caching_sha2_password");
-            new SourceWorkload(source).fill(1 << 20, 1 << 20, Long.MAX_VALUE);
-            try (SluiceUnderTest sluice = SluiceUnderTest.start(source, brokers, "bench.binlog.latency")) {
+            SourceWorkload workload = new SourceWorkload(source);
+            if (small) {
+                workload.fill(1 << 20, 1 << 20, Long.MAX_VALUE);
+            } else {
+                workload.fill(bytes, Math.min(settings.largeTxnBytes(), bytes / 8), Math.max(bytes / 4, 1));
+            }
+            if (part.equals("--ingest-only")) {
+                ingestOnly(source, workload, brokers);
+                return;
+            }
+            try (SluiceUnderTest sluice = SluiceUnderTest.start(source, brokers, "bench.binlog.part")) {
                 ingest(sluice, source.gtidExecuted());
-                latency(source, sluice);
+                switch (part) {
+                    case "--latency-only" -> latency(source, sluice);
+                    case "--fanout-only" -> fanOut(source, sluice, workload);
+                    default -> bigTransaction(source, sluice, workload);
+                }
             }
         }
     }
 
-    /** The large transaction's memory figure alone, for profiling. */
-    private void bigTransactionOnly(int brokers) throws Exception {
-        try (MysqlServer source = MysqlServer.start(4100)) {
-            source.createUser(DumpReader.USER, DumpReader.PASSWORD, "caching_sha2_password");
-            SourceWorkload workload = new SourceWorkload(source);
-            workload.fill(1 << 20, 1 << 20, Long.MAX_VALUE);
-            try (SluiceUnderTest sluice = SluiceUnderTest.start(source, brokers, "bench.binlog.big")) {
-                ingest(sluice, source.gtidExecuted());
-                bigTransaction(source, sluice, workload);
-            }
+    /** The ingest figure, with the CPU of each thread pool while Sluice ingests. */
+    private void ingestOnly(MysqlServer source, SourceWorkload workload, int brokers) throws Exception {
+        String gtids = source.gtidExecuted();
+        long nativeNanos = nativeReceiver(source, gtids);
+        warmUp(source, gtids);
+        long sluiceNanos;
+        try (SluiceUnderTest sluice = SluiceUnderTest.start(source, brokers, "bench.binlog.rf" + brokers)) {
+            Map<String, Long> before = threadCpu();
+            long mysqld = Machine.processCpuNanos(source.pid());
+            long process = Machine.processCpuNanos();
+            sluiceNanos = ingest(sluice, gtids);
+            Map<String, Long> after = threadCpu();
+            log("CPU during the ingest: %.2f s this JVM, %.2f s mysqld, in %.2f s", secs(Machine.processCpuNanos()
+                    - process), secs(Machine.processCpuNanos(source.pid()) - mysqld), secs(sluiceNanos));
+            after.replaceAll((name, nanos) -> nanos - before.getOrDefault(name, 0L));
+            after.entrySet().stream().filter(e -> e.getValue() >= 10_000_000)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> log("CPU during the ingest: %6.2f s  %s", secs(e.getValue()), e.getKey()));
         }
-    }
-
-    /** The fan-out and memory figures alone, on a binlog of {@code bytes}, for profiling. */
-    private void fanOutOnly(int brokers, long bytes) throws Exception {
-        try (MysqlServer source = MysqlServer.start(4100)) {
-            source.createUser(DumpReader.USER, DumpReader.PASSWORD, "caching_sha2_password");
-            SourceWorkload workload = new SourceWorkload(source);
-            workload.fill(bytes, Math.min(settings.largeTxnBytes(), bytes / 8), Math.max(bytes / 4, 1));
-            try (SluiceUnderTest sluice = SluiceUnderTest.start(source, brokers, "bench.binlog.fan-out")) {
-                ingest(sluice, source.gtidExecuted());
-                fanOut(source, sluice, workload);
-            }
-        }
-    }
-
-    /** The ingest figure alone, on a binlog of {@code bytes}, for profiling. */
-    private void ingestOnly(int brokers, long bytes) throws Exception {
-        try (MysqlServer source = MysqlServer.start(4100)) {
-            source.createUser(DumpReader.USER, DumpReader.PASSWORD, "caching_sha2_password");
-            SourceWorkload workload = new SourceWorkload(source);
-            workload.fill(bytes, Math.min(settings.largeTxnBytes(), bytes / 8), Math.max(bytes / 4, 1));
-            String gtids = source.gtidExecuted();
-            long nativeNanos = nativeReceiver(source, gtids);
-            warmUp(source, gtids);
-            long sluiceNanos;
-            try (SluiceUnderTest sluice = SluiceUnderTest.start(source, brokers, "bench.binlog.rf" + brokers)) {
-                Map<String, Long> before = threadCpu();
-                long mysqld = Machine.processCpuNanos(source.pid());
-                long process = Machine.processCpuNanos();
-                sluiceNanos = ingest(sluice, gtids);
-                Map<String, Long> after = threadCpu();
-                log("CPU during the ingest: %.2f s this JVM, %.2f s mysqld, in %.2f s", secs(Machine.processCpuNanos()
-                        - process), secs(Machine.processCpuNanos(source.pid()) - mysqld), secs(sluiceNanos));
-                after.replaceAll((name, nanos) -> nanos - before.getOrDefault(name, 0L));
-                after.entrySet().stream().filter(e -> e.getValue() >= 10_000_000)
-                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                        .forEach(e -> log("CPU during the ingest: %6.2f s  %s", secs(e.getValue()), e.getKey()));
-            }
-            rows.add(ingestRow("ingest, " + brokers + " in-JVM broker(s)", workload.binlogBytes(), workload.lastGno(),
-                    nativeNanos, sluiceNanos));
-        }
+        rows.add(ingestRow("ingest, " + brokers + " in-JVM broker(s)", workload.binlogBytes(), workload.lastGno(),
+                nativeNanos, sluiceNanos));
     }
 
     /** CPU time of this JVM's live threads, summed by name with the numbers left out (one line per pool). */
@@ -292,10 +254,7 @@ public final class Bench {
      */
     private static void warmUp(MysqlServer source, String gtids) throws Exception {
         try (SluiceUnderTest sluice = SluiceUnderTest.start(source, 1, "bench.binlog.warm-up")) {
-            long t0 = System.nanoTime();
-            sluice.syncer.start();
-            sluice.awaitSyncer(gtids, Duration.ofMinutes(30));
-            log("warm-up ingest, not measured: %.2f s", secs(System.nanoTime() - t0));
+            log("warm-up ingest, not measured: %.2f s", secs(syncAll(sluice, gtids)));
         }
     }
 
@@ -306,12 +265,17 @@ public final class Bench {
     }
 
     private static long ingest(SluiceUnderTest sluice, String gtids) throws InterruptedException {
+        long nanos = syncAll(sluice, gtids);
+        log("Sluice ingest (%d broker(s)): %.2f s", sluice.kafka.brokerCount(), secs(nanos));
+        return nanos;
+    }
+
+    /** Starts the syncer and waits until the topic holds {@code gtids}; the nanoseconds it took. */
+    private static long syncAll(SluiceUnderTest sluice, String gtids) throws InterruptedException {
         long t0 = System.nanoTime();
         sluice.syncer.start();
         sluice.awaitSyncer(gtids, Duration.ofMinutes(30));
-        long nanos = System.nanoTime() - t0;
-        log("Sluice ingest (%d broker(s)): %.2f s", sluice.kafka.brokerCount(), secs(nanos));
-        return nanos;
+        return System.nanoTime() - t0;
     }
 
     private static Row ingestRow(String what, long bytes, long txns, long nativeNanos, long sluiceNanos) {
