@@ -51,7 +51,8 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
     public void run(SluiceConfiguration config, Environment environment) {
         KafkaRuntime kafka = new KafkaRuntime(config.kafka, Path.of(config.dataDir));
         SettingsStore store = new SettingsStore(kafka, environment.getObjectMapper());
-        SyncerManager syncer = new SyncerManager(kafka, store, config.syncer);
+        SyncerManager syncer = new SyncerManager(kafka, store, config.syncer,
+                new io.sluice.ingest.SyncerMetrics(environment.metrics()));
         FacadeManager facade = new FacadeManager(config.facade, kafka, syncer);
         String host = config.cluster.advertisedHost.isBlank() ? localHostName() : config.cluster.advertisedHost;
         String nodeId = config.cluster.nodeId.isBlank() ? host + "-" + config.facade.port : config.cluster.nodeId;

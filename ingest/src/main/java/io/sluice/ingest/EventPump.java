@@ -95,6 +95,9 @@ final class EventPump {
             progress.eventSeen();
             packet.readFully(header, 0, EventHeader.SIZE);
             EventHeader h = EventHeader.parse(header, 0, EventHeader.SIZE);
+            if (h.type() != EventType.HEARTBEAT && h.type() != EventType.HEARTBEAT_V2) {
+                progress.eventTimestamp(h.timestamp());
+            }
             if (h.eventLength() <= smallEvent) {
                 byte[] event = new byte[(int) h.eventLength()];
                 System.arraycopy(header, 0, event, 0, EventHeader.SIZE);
@@ -124,7 +127,9 @@ final class EventPump {
                 || writer.openForNanos() >= config.groupCommitDelay().toNanos()) {
             long transactionsBefore = writer.transactionsWritten();
             long bytesBefore = writer.bytesWritten();
+            long started = System.nanoTime();
             writer.commit();
+            progress.metrics().commit.update(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             topicFile = file;
             topicPosition = position;
             progress.committed(writer.committed(), file, position, writer.transactionsWritten() - transactionsBefore,

@@ -23,7 +23,27 @@ final class SyncProgress {
     private volatile int lastErrorCode;
     private volatile Instant lastErrorAt;
     private volatile Instant lastEventAt;
+    private volatile long newestEventTimestamp;
     private final Map<String, String> refused = new TreeMap<>();
+    private final SyncerMetrics metrics;
+
+    SyncProgress(SyncerMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    SyncerMetrics metrics() {
+        return metrics;
+    }
+
+    /** What the source probe compares with the source. */
+    SourceProbe.Position position() {
+        return new SourceProbe.Position(executed, file, position, newestEventTimestamp);
+    }
+
+    /** The server the syncer streams from, or {@code null} before the first connection. */
+    SourceEndpoint current() {
+        return current;
+    }
 
     void recovered(TopicTail tail) {
         executed = tail.executed();
@@ -63,10 +83,20 @@ final class SyncProgress {
         position = currentPosition;
         transactions += addedTransactions;
         bytes += addedBytes;
+        metrics.transactions.mark(addedTransactions);
+        metrics.bytes.mark(addedBytes);
     }
 
     void eventSeen() {
         lastEventAt = Instant.now();
+    }
+
+    /** An event (not a heartbeat) came with this header timestamp (seconds, the source's clock). */
+    void eventTimestamp(long timestamp) {
+        metrics.events.mark();
+        if (timestamp > newestEventTimestamp) {
+            newestEventTimestamp = timestamp;
+        }
     }
 
     void failed(Throwable t) {
@@ -74,6 +104,7 @@ final class SyncProgress {
     }
 
     void failed(String message, int code) {
+        metrics.error(code);
         lastError = message;
         lastErrorCode = code;
         lastErrorAt = Instant.now();
@@ -83,7 +114,7 @@ final class SyncProgress {
         return transactions;
     }
 
-    SyncerStatus status(SyncerState state, SyncerConfig config) {
+    SyncerStatus status(SyncerState state, SyncerConfig config, SourceProbe.Lag lag) {
         SourceEndpoint c = current;
         Map<String, String> refusedNow;
         synchronized (refused) {
@@ -92,6 +123,8 @@ final class SyncProgress {
         return new SyncerStatus(state, config.host(), config.port(), config.user(), config.serverId(), sourceUuid,
                 sourceVersion, executed.toString(), file, position, transactions, bytes, lastError, lastErrorCode,
                 lastErrorAt, lastEventAt, c == null ? null : c.host(), c == null ? 0 : c.port(), failovers,
-                connectionAttempts, refusedNow);
+                connectionAttempts, refusedNow, lag == null ? null : lag.seconds(), lag == null ? null : lag.bytes(),
+                lag == null ? null : lag.transactions(), metrics.events.getOneMinuteRate(),
+                metrics.transactions.getOneMinuteRate(), metrics.bytes.getOneMinuteRate());
     }
 }

@@ -50,7 +50,9 @@ public final class Syncer implements AutoCloseable {
     private final String replicaUuid;
     private final Object lock = new Object();
     private final AtomicReference<SourceClient> client = new AtomicReference<>();
-    private final SyncProgress progress = new SyncProgress();
+    private final SyncProgress progress;
+    private final SourceProbe probe;
+    private java.util.concurrent.ScheduledExecutorService probing;
     private final SourceConnector sources;
     private volatile SyncerState state = SyncerState.STOPPED;
     private volatile boolean stopping;
@@ -65,7 +67,18 @@ public final class Syncer implements AutoCloseable {
      * @param replicaUuid the server_uuid Sluice announces to the source as its replica ({@code @replica_uuid})
      */
     public Syncer(SyncerConfig config, String replicaUuid) {
+        this(config, replicaUuid, SyncerMetrics.unregistered());
+    }
+
+    /**
+     * @param replicaUuid the server_uuid Sluice announces to the source as its replica ({@code @replica_uuid})
+     * @param metrics     where the syncer counts what it does
+     */
+    public Syncer(SyncerConfig config, String replicaUuid, SyncerMetrics metrics) {
         this.config = config;
+        this.progress = new SyncProgress(metrics);
+        this.probe = new SourceProbe(config, () -> state == SyncerState.RUNNING ? progress.current() : null,
+                progress::position);
         this.replicaUuid = replicaUuid == null ? UUID.randomUUID().toString() : replicaUuid;
         this.sources = new SourceConnector(config, this.replicaUuid, progress, client, () -> stopping);
     }
@@ -85,6 +98,13 @@ public final class Syncer implements AutoCloseable {
             thread = new Thread(this::run, "sluice-syncer");
             thread.setDaemon(true);
             thread.start();
+            probing = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread p = new Thread(r, "sluice-syncer-probe");
+                p.setDaemon(true);
+                return p;
+            });
+            long every = SourceProbe.INTERVAL.toMillis();
+            probing.scheduleWithFixedDelay(probe::probe, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
 
@@ -92,9 +112,22 @@ public final class Syncer implements AutoCloseable {
     @Override
     public void close() {
         Thread t;
+        java.util.concurrent.ScheduledExecutorService p;
         synchronized (lock) {
             stopping = true;
             t = thread;
+            p = probing;
+            probing = null;
+        }
+        if (p != null) {
+            p.shutdownNow();
+            try {
+                if (p.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    probe.close();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         SourceClient c = client.get();
         if (c != null) {
@@ -119,7 +152,8 @@ public final class Syncer implements AutoCloseable {
 
     /** A status snapshot (no password). */
     public SyncerStatus status() {
-        return progress.status(state, config);
+        SyncerState now = state;
+        return progress.status(now, config, now == SyncerState.RUNNING ? probe.lag() : null);
     }
 
     private void run() {

@@ -31,12 +31,23 @@ import java.util.Map;
  *                           it does not grow while {@link SyncerState#PAUSED}
  * @param refusedSources     {@code host:port} of each source the syncer did not take when it last tried it, with why
  *                           (missing or errant GTIDs, unreachable, …); an entry goes away once that source is taken
+ * @param lagSeconds         the source's clock minus the timestamp of the newest event the syncer received, 0 once
+ *                           Kafka holds every GTID the source executed; {@code null} when not measured (not
+ *                           streaming, or the source could not be asked for two intervals)
+ * @param lagBytes           bytes of the source's binary logs after the last position committed to Kafka;
+ *                           {@code null} when not measured (the account lacks REPLICATION CLIENT, among others)
+ * @param lagTransactions    GTIDs the source executed that Kafka does not hold; {@code null} when not measured
+ * @param eventsPerSecond    events received per second, over the last minute
+ * @param transactionsPerSecond transactions committed to Kafka per second, over the last minute
+ * @param bytesPerSecond     bytes committed to Kafka per second, over the last minute
  */
 public record SyncerStatus(SyncerState state, String host, int port, String user, long serverId, String sourceUuid,
                            String sourceVersion, String executedGtidSet, String file, long position,
                            long transactions, long bytes, String lastError, int lastErrorCode, Instant lastErrorAt,
                            Instant lastEventAt, String currentHost, int currentPort, long failovers,
-                           long connectionAttempts, Map<String, String> refusedSources) {
+                           long connectionAttempts, Map<String, String> refusedSources, Long lagSeconds,
+                           Long lagBytes, Long lagTransactions, double eventsPerSecond, double transactionsPerSecond,
+                           double bytesPerSecond) {
     public SyncerStatus {
         refusedSources = Map.copyOf(refusedSources);
     }

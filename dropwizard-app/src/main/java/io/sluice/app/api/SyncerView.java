@@ -5,11 +5,23 @@ import io.sluice.ingest.SyncerStatus;
 import java.time.Instant;
 import java.util.Map;
 
-/** Body of {@code GET /api/v1/syncer}. Holds no password. */
+/**
+ * Body of {@code GET /api/v1/syncer}. Holds no password.
+ *
+ * @param lagSeconds      seconds between the source's commit of the newest transaction not yet in Kafka and now, 0
+ *                        when Kafka holds everything the source has executed; {@code null} when unknown (not
+ *                        streaming, or the source could not be asked)
+ * @param lagBytes        bytes of the source's binary logs not yet in Kafka; {@code null} when unknown (the account
+ *                        lacks REPLICATION CLIENT, or the syncer does not stream)
+ * @param lagTransactions transactions the source has executed that Kafka does not hold; {@code null} when unknown
+ * @param throughput      what the syncer commits to Kafka, per second, over the last minute
+ * @param progress        while catching up: what is left and when it should be done; {@code null} otherwise
+ */
 public record SyncerView(String state, SourceView source, Long serverId, String sourceUuid, String sourceVersion,
                          String executedGtidSet, String file, long position, long transactions, long bytes,
                          ErrorView lastError, Instant lastEventAt, SourceView currentSource, long failovers,
-                         Map<String, String> refusedSources) {
+                         Map<String, String> refusedSources, Long lagSeconds, Long lagBytes, Long lagTransactions,
+                         Throughput throughput, Progress progress) {
     /** The source, without its password. */
     public record SourceView(String host, int port, String user) {
     }
@@ -18,18 +30,25 @@ public record SyncerView(String state, SourceView source, Long serverId, String 
     public record ErrorView(String message, int code, Instant at) {
     }
 
+    /** Rates over the last minute (exponentially weighted, like {@code uptime}'s load). */
+    public record Throughput(double eventsPerSecond, double transactionsPerSecond, double bytesPerSecond) {
+        public static final Throughput ZERO = new Throughput(0, 0, 0);
+    }
+
+    /**
+     * Catching up: what the source holds that Kafka does not, and the time it should take at the current rate.
+     *
+     * @param behindTransactions transactions still to copy
+     * @param behindBytes        bytes still to copy, or {@code null} when unknown
+     * @param etaSeconds         seconds to catch up at the last minute's rate, or {@code null} when it cannot be told
+     *                           (no rate yet, or bytes unknown and no transaction rate)
+     */
+    public record Progress(long behindTransactions, Long behindBytes, Long etaSeconds) {
+    }
+
     /** A stopped, never-configured syncer. */
     public static SyncerView unconfigured(String executedGtidSet) {
         return new SyncerView("STOPPED", null, null, null, null, executedGtidSet, null, 0, 0, 0, null, null, null, 0,
-                Map.of());
-    }
-
-    public static SyncerView of(SyncerStatus s) {
-        return new SyncerView(s.state().name(), new SourceView(s.host(), s.port(), s.user()), s.serverId(),
-                s.sourceUuid(), s.sourceVersion(), s.executedGtidSet(), s.file(), s.position(), s.transactions(),
-                s.bytes(), s.lastError() == null ? null : new ErrorView(s.lastError(), s.lastErrorCode(),
-                s.lastErrorAt()), s.lastEventAt(),
-                s.currentHost() == null ? null : new SourceView(s.currentHost(), s.currentPort(), s.user()),
-                s.failovers(), s.refusedSources());
+                Map.of(), null, null, null, Throughput.ZERO, null);
     }
 }

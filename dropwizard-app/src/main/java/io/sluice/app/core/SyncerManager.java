@@ -6,6 +6,8 @@ import io.sluice.app.api.SyncerRequest;
 import io.sluice.app.api.SyncerView;
 import io.sluice.ingest.Syncer;
 import io.sluice.ingest.SyncerConfig;
+import io.sluice.ingest.SyncerMetrics;
+import io.sluice.ingest.SyncerStatus;
 import io.sluice.kafka.binlog.BinlogTopicReader;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -27,6 +29,7 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
     private final KafkaRuntime kafka;
     private final SettingsStore store;
     private final SluiceConfiguration.SyncerSettings tuning;
+    private final SyncerMetrics metrics;
     private Supplier<Optional<SyncerView>> leaderStatus = Optional::empty;
     private Syncer syncer;
     private SyncerRequest running;
@@ -34,10 +37,12 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
     private boolean leader;
     private AutoCloseable watch;
 
-    public SyncerManager(KafkaRuntime kafka, SettingsStore store, SluiceConfiguration.SyncerSettings tuning) {
+    public SyncerManager(KafkaRuntime kafka, SettingsStore store, SluiceConfiguration.SyncerSettings tuning,
+                         SyncerMetrics metrics) {
         this.kafka = kafka;
         this.store = store;
         this.tuning = tuning;
+        this.metrics = metrics;
     }
 
     /** Where the status of a syncer running on another node comes from. */
@@ -140,13 +145,13 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
 
     /** This node's syncer, or {@code null} when it does not run one. */
     public synchronized SyncerView localStatus() {
-        return syncer == null ? null : SyncerView.of(syncer.status());
+        return syncer == null ? null : view(syncer.status());
     }
 
     /** The syncer's status: this node's when it leads, otherwise what the leader publishes. */
     public synchronized SyncerView status() {
         if (syncer != null) {
-            return SyncerView.of(syncer.status());
+            return view(syncer.status());
         }
         if (!leader && wanted != null && wanted.running()) {
             Optional<SyncerView> remote = leaderStatus.get();
@@ -161,7 +166,30 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
         SyncerRequest.Source s = wanted.request().source();
         String state = wanted.running() ? "WAITING_FOR_LEADER" : "STOPPED";
         return new SyncerView(state, new SyncerView.SourceView(s.host(), s.port(), s.user()), serverId(wanted.request()),
-                null, null, view.executedGtidSet(), null, 0, 0, 0, null, null, null, 0, java.util.Map.of());
+                null, null, view.executedGtidSet(), null, 0, 0, 0, null, null, null, 0, java.util.Map.of(), null, null,
+                null, SyncerView.Throughput.ZERO, null);
+    }
+
+    /** The REST view of a running syncer's status; the estimate uses the last minute's rate. */
+    static SyncerView view(SyncerStatus s) {
+        SyncerView.Progress progress = null;
+        if (s.lagTransactions() != null && s.lagTransactions() > 0) {
+            Long eta = null;
+            if (s.lagBytes() != null && s.bytesPerSecond() > 0) {
+                eta = (long) Math.ceil(s.lagBytes() / s.bytesPerSecond());
+            } else if (s.transactionsPerSecond() > 0) {
+                eta = (long) Math.ceil(s.lagTransactions() / s.transactionsPerSecond());
+            }
+            progress = new SyncerView.Progress(s.lagTransactions(), s.lagBytes(), eta);
+        }
+        return new SyncerView(s.state().name(), new SyncerView.SourceView(s.host(), s.port(), s.user()), s.serverId(),
+                s.sourceUuid(), s.sourceVersion(), s.executedGtidSet(), s.file(), s.position(), s.transactions(),
+                s.bytes(), s.lastError() == null ? null : new SyncerView.ErrorView(s.lastError(), s.lastErrorCode(),
+                s.lastErrorAt()), s.lastEventAt(),
+                s.currentHost() == null ? null : new SyncerView.SourceView(s.currentHost(), s.currentPort(), s.user()),
+                s.failovers(), s.refusedSources(), s.lagSeconds(), s.lagBytes(), s.lagTransactions(),
+                new SyncerView.Throughput(s.eventsPerSecond(), s.transactionsPerSecond(), s.bytesPerSecond()),
+                progress);
     }
 
     private String topicGtids() {
@@ -188,7 +216,7 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
         config = config.withFailover(request.candidates().stream()
                 .map(c -> new io.sluice.ingest.SourceEndpoint(c.host(), c.port())).toList(),
                 request.discoverGroupPrimary());
-        syncer = new Syncer(config, Identity.syncerUuid(topic));
+        syncer = new Syncer(config, Identity.syncerUuid(topic), metrics);
         syncer.start();
     }
 }
