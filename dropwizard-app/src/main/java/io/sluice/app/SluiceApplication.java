@@ -1,6 +1,5 @@
 package io.sluice.app;
 
-import com.codahale.metrics.health.HealthCheck;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
@@ -21,6 +20,13 @@ import io.sluice.app.core.Identity;
 import io.sluice.app.core.LeaderElector;
 import io.sluice.app.core.Membership;
 import io.sluice.app.resources.ClusterResource;
+import io.sluice.app.core.BinlogCatalog;
+import io.sluice.app.core.PrometheusMetrics;
+import io.sluice.app.health.SluiceHealthChecks;
+import io.sluice.app.resources.BinlogResource;
+import io.sluice.app.resources.FacadeResource;
+import io.sluice.app.resources.KingbusResource;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.sluice.facade.GroupMember;
 import io.sluice.kafka.binlog.TopicFollower;
 
@@ -53,7 +59,7 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         SettingsStore store = new SettingsStore(kafka, environment.getObjectMapper());
         SyncerManager syncer = new SyncerManager(kafka, store, config.syncer,
                 new io.sluice.ingest.SyncerMetrics(environment.metrics()));
-        FacadeManager facade = new FacadeManager(config.facade, kafka, syncer);
+        FacadeManager facade = new FacadeManager(config.facade, kafka, syncer, environment.metrics());
         String host = config.cluster.advertisedHost.isBlank() ? localHostName() : config.cluster.advertisedHost;
         String nodeId = config.cluster.nodeId.isBlank() ? host + "-" + config.facade.port : config.cluster.nodeId;
         AtomicInteger restPort = new AtomicInteger(-1);
@@ -95,26 +101,34 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         environment.lifecycle().manage(membership);
         environment.lifecycle().manage(elector);
 
+        BinlogCatalog catalog = new BinlogCatalog(kafka);
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public void stop() {
+                catalog.close();
+            }
+        });
+
         environment.jersey().register(new JsonErrorMapper());
         environment.jersey().register(new SyncerResource(syncer));
+        environment.jersey().register(new FacadeResource(facade));
         environment.jersey().register(new ReplicasResource(facade));
+        environment.jersey().register(new BinlogResource(catalog, facade, membership));
         environment.jersey().register(new ClusterResource(membership, kafka));
+        environment.jersey().register(new KingbusResource(syncer, facade, membership, catalog));
 
-        environment.healthChecks().register("facade", new HealthCheck() {
-            @Override
-            protected Result check() {
-                return facade.running() ? Result.healthy("listening on " + facade.port())
-                        : Result.unhealthy("facade is not listening");
-            }
-        });
-        environment.healthChecks().register("syncer", new HealthCheck() {
-            @Override
-            protected Result check() {
-                String state = syncer.status().state();
-                return "ERROR".equals(state) ? Result.unhealthy("syncer in ERROR: " + syncer.status().lastError())
-                        : Result.healthy(state);
-            }
-        });
+        environment.healthChecks().register("kafka", new SluiceHealthChecks.Kafka(kafka));
+        environment.healthChecks().register("topic", new SluiceHealthChecks.Topic(kafka));
+        environment.healthChecks().register("syncer",
+                new SluiceHealthChecks.Syncer(syncer, config.syncer.healthMaxLagSeconds));
+        environment.healthChecks().register("facade", new SluiceHealthChecks.Facade(facade));
+
+        environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(
+                PrometheusMetrics.registry(environment.metrics()))).addMapping("/prometheus");
     }
 
     /** This node's record for the membership view. */
@@ -132,7 +146,8 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         }
         return new MemberView(nodeId, Identity.memberUuid(nodeId), "http://" + host + ":" + restPort, host,
                 facade.port(), state, syncer.isLeader() ? "PRIMARY" : "SECONDARY", config.facade.serverVersion,
-                follower == null ? -1 : follower.lag(), facade.replicas().size(), 0, local);
+                follower == null ? -1 : follower.lag(), facade.replicas().size(), 0, local,
+                facade.oldestNeededOffset().orElse(-1L));
     }
 
     private static String localHostName() {

@@ -211,5 +211,9 @@ public class SluiceConfiguration extends Configuration {
         @Min(1)
         @JsonProperty
         public long heartbeatSeconds = 5;
+        /** The syncer's health check fails once it is this many seconds behind the source. */
+        @Min(1)
+        @JsonProperty
+        public long healthMaxLagSeconds = 60;
     }
 }

@@ -6,6 +6,7 @@ import io.sluice.kafka.binlog.Records;
 import io.sluice.model.binlog.BinlogEvents;
 import io.sluice.model.binlog.EventType;
 import io.sluice.model.binlog.FormatDescription;
+import io.sluice.model.gtid.GtidSet;
 import io.sluice.model.protocol.MysqlError;
 import io.sluice.model.protocol.MysqlException;
 import io.sluice.model.protocol.Packets;
@@ -63,6 +64,11 @@ final class BinlogDump implements Runnable {
 
         /** Whether the transaction starting with this record is left out. */
         boolean skip(RecordMeta meta);
+
+        /** The GTIDs the replica said it has (empty for a dump by position). */
+        default GtidSet replicaSet() {
+            return GtidSet.EMPTY;
+        }
     }
 
     private final FacadeConfig config;
@@ -79,6 +85,14 @@ final class BinlogDump implements Runnable {
     private volatile String stopReason;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private final SharedTail shared;
+    private final FacadeMetrics metrics;
+    /** The GTIDs the replica has: its own at the start, and every transaction sent since. */
+    private final GtidSet.Builder replicaGtids = GtidSet.builder();
+    private long publishedNanos;
+    private boolean gtidsChanged = true;
+    private long unreportedEvents;
+    private long unreportedTransactions;
+    private long unreportedBytes;
 
     private String file;
     private long position;
@@ -97,8 +111,10 @@ final class BinlogDump implements Runnable {
      *               only
      */
     BinlogDump(FacadeConfig config, Channel channel, PacketOut out, ReplicaRegistry.Entry entry, Session session,
-               DumpStart dumpStart, int flags, long replicaServerId, SharedTail shared) {
+               DumpStart dumpStart, int flags, long replicaServerId, SharedTail shared, FacadeMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
+        replicaGtids.addAll(dumpStart.replicaSet());
         this.shared = shared;
         this.channel = channel;
         this.out = out;
@@ -132,6 +148,7 @@ final class BinlogDump implements Runnable {
 
     @Override
     public void run() {
+        metrics.dumpStarted(entry);
         try {
             long offset;
             // finding the start point reads single records at many offsets: small fetches keep each probe cheap
@@ -160,6 +177,8 @@ final class BinlogDump implements Runnable {
                         "Sluice could not read the binlog topic: " + e.getMessage()));
             }
         } finally {
+            report(true);
+            metrics.dumpEnded(entry);
             consumer = null;
             entry.dump = null;
         }
@@ -321,9 +340,12 @@ final class BinlogDump implements Runnable {
                     break;
                 }
                 RecordMeta meta = shared.meta();
-                onRecord(meta != null ? meta : Records.meta(shared.record()), shared.record().value());
+                ConsumerRecord<byte[], byte[]> record = shared.record();
+                onRecord(meta != null ? meta : Records.meta(record), record.value(), record.offset(),
+                        record.timestamp());
             }
             out.flush();
+            report(false);
         }
         return cursor.next();
     }
@@ -364,14 +386,16 @@ final class BinlogDump implements Runnable {
             if (stopped) {
                 return;
             }
-            onRecord(Records.meta(record), record.value());
+            onRecord(Records.meta(record), record.value(), record.offset(), record.timestamp());
         }
         out.flush();
+        report(false);
     }
 
     /** Nothing new to send: flush, note that the replica caught up, keep it alive with heartbeats. */
     private void idle() {
         out.flush();
+        report(true);
         if (!caughtUp) {
             caughtUp = true;
             LOG.info("replica {} (server_id {}) reached the end of the topic after {} ms, {} bytes sent",
@@ -383,7 +407,26 @@ final class BinlogDump implements Runnable {
         }
     }
 
-    private void onRecord(RecordMeta meta, byte[] value) {
+    /**
+     * Hands what was sent since the last call to the metrics, and publishes the replica's GTID set at most once a
+     * second (or now, with {@code publish}).
+     */
+    private void report(boolean publish) {
+        metrics.sent(unreportedEvents, unreportedTransactions, unreportedBytes);
+        unreportedEvents = 0;
+        unreportedTransactions = 0;
+        unreportedBytes = 0;
+        long now = System.nanoTime();
+        if (gtidsChanged && (publish || now - publishedNanos >= 1_000_000_000L)) {
+            publishedNanos = now;
+            gtidsChanged = false;
+            entry.gtidSet = replicaGtids.build().toString();
+        }
+    }
+
+    private void onRecord(RecordMeta meta, byte[] value, long offset, long timestampMs) {
+        entry.offset = offset + 1;
+        entry.lastRecordMs = timestampMs;
         if (meta.sourceUuid() != null && !meta.sourceUuid().equals(sourceUuid)) {
             // the syncer moved to another server: its file names and positions are a new sequence (they may even
             // repeat the old server's), so the replica must be told of the file again with a fake ROTATE
@@ -420,6 +463,13 @@ final class BinlogDump implements Runnable {
             entry.position = position;
         }
         if (meta.endsUnit()) {
+            if (inTransaction && !skipping) {
+                unreportedTransactions++;
+                if (meta.gtid() != null) {
+                    replicaGtids.add(meta.gtid());
+                    gtidsChanged = true;
+                }
+            }
             inTransaction = false;
         }
     }
@@ -479,6 +529,8 @@ final class BinlogDump implements Runnable {
         out.payloadBytes(OK_BYTE, 0, 1);
         out.payloadBytes(event, 0, event.length);
         entry.bytesSent += event.length;
+        unreportedEvents++;
+        unreportedBytes += event.length;
         lastSendNanos = System.nanoTime();
     }
 
@@ -493,10 +545,12 @@ final class BinlogDump implements Runnable {
         public void eventBytes(byte[] data, int offset, int length) {
             out.payloadBytes(data, offset, length);
             entry.bytesSent += length;
+            unreportedBytes += length;
         }
 
         @Override
         public void eventEnd() {
+            unreportedEvents++;
             lastSendNanos = System.nanoTime();
         }
     };

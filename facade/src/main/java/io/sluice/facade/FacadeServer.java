@@ -55,6 +55,12 @@ public final class FacadeServer implements AutoCloseable {
         this(config, credentials, CONNECT_TIMEOUT);
     }
 
+    /** A server that counts what it does in {@code metrics} (see {@link FacadeMetrics}). */
+    public FacadeServer(FacadeConfig config, Credentials credentials, FacadeMetrics metrics) {
+        this(config, credentials, CONNECT_TIMEOUT);
+        registry.metrics(metrics);
+    }
+
     FacadeServer(FacadeConfig config, Credentials credentials, Duration connectTimeout) {
         this.config = config;
         this.credentials = credentials;
@@ -67,6 +73,8 @@ public final class FacadeServer implements AutoCloseable {
             return;
         }
         view = new TopicView(config.consumerConfig(), config.topic());
+        TopicView v = view;
+        registry.topicEnd(v::followedEnd);
         if (config.sharedWindowBytes() > 0) {
             sharedTail = new SharedTail(config.consumerConfig(), config.topic(), config.sharedWindowBytes());
             registry.sharedTail(sharedTail);

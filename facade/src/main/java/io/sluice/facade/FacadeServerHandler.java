@@ -100,7 +100,8 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         String host = ctx.channel().remoteAddress() instanceof InetSocketAddress a
                 ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
         session = new Session(connectionId, host);
-        out = new PacketOut(ctx.channel());
+        out = new PacketOut(ctx.channel(), registry.metrics());
+        registry.metrics().accepted.mark();
         if (registry.size() >= config.maxReplicas()) {
             out.writeAndFlush(Packets.err(MysqlError.ER_CON_COUNT_ERROR));
             ctx.close();
@@ -252,6 +253,7 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
     }
 
     private void denied(ChannelHandlerContext ctx, boolean usedPassword) {
+        registry.metrics().authFailures.inc();
         LOG.info("connection {}: access denied for '{}'@'{}'", connectionId, session.user, session.remoteHost);
         out.writeAndFlush(Packets.err(MysqlError.ER_ACCESS_DENIED_ERROR, session.user, session.remoteHost,
                 usedPassword ? "YES" : "NO"));
@@ -470,7 +472,7 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
     private void startDump(ChannelHandlerContext ctx, BinlogDump.DumpStart start, int flags, long serverId) {
         state = State.DUMPING;
         BinlogDump dump = new BinlogDump(config, ctx.channel(), out, entry, session, start, flags, serverId,
-                registry.sharedTail());
+                registry.sharedTail(), registry.metrics());
         registry.startDump(entry, dump);
         dump.start();
     }

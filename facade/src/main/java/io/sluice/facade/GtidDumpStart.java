@@ -26,6 +26,11 @@ final class GtidDumpStart implements BinlogDump.DumpStart {
     }
 
     @Override
+    public GtidSet replicaSet() {
+        return replicaSet;
+    }
+
+    @Override
     public long begin(BinlogTopicReader reader, BinlogDump dump) {
         TopicTail tail = reader.tail();
         long deadline = System.nanoTime() + FacadeConfig.CATCH_UP_WAIT.toNanos();

@@ -26,8 +26,16 @@ final class PacketOut {
     private int packetLeft;
     private int packetSize;
 
+    private final FacadeMetrics metrics;
+
     PacketOut(Channel channel) {
+        this(channel, null);
+    }
+
+    /** @param metrics where ERR packets are counted, or {@code null} */
+    PacketOut(Channel channel, FacadeMetrics metrics) {
         this.channel = channel;
+        this.metrics = metrics;
     }
 
     void sequence(int next) {
@@ -40,6 +48,9 @@ final class PacketOut {
 
     /** Adds one whole payload to the batch. */
     void write(byte[] payload) {
+        if (metrics != null) {
+            metrics.errorPacket(payload);
+        }
         beginPayload(payload.length);
         payloadBytes(payload, 0, payload.length);
     }

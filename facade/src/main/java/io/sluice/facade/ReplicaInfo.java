@@ -18,8 +18,18 @@ import java.time.Instant;
  * @param bytesSent     bytes of events sent
  * @param connectedAt   when it connected
  * @param dumping       whether a dump is running
+ * @param offset        the topic offset of the next record the dump reads (-1 before it starts); what a purge must
+ *                      keep for this replica
+ * @param gtidSet       the GTIDs the replica has: those it asked with and those sent since (published at most once
+ *                      a second); {@code null} before its dump starts
+ * @param lagSeconds    0 once the dump has sent everything the topic holds, else the age of the last record sent
+ *                      (-1 before the first); {@code null} when not dumping
+ * @param lagRecords    topic offsets between the dump and the topic's end (records, and the markers Kafka writes
+ *                      at each transaction's end); 0 once it has sent everything, {@code null} when not dumping or
+ *                      unknown
  */
 public record ReplicaInfo(long connectionId, long serverId, String uuid, String host, String reportHost,
                           int reportPort, String user, String requestedGtidSet, String file, long position,
-                          long bytesSent, Instant connectedAt, boolean dumping) {
+                          long bytesSent, Instant connectedAt, boolean dumping, long offset, String gtidSet,
+                          Long lagSeconds, Long lagRecords) {
 }

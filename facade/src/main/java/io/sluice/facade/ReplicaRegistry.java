@@ -15,6 +15,21 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ReplicaRegistry {
     /** The window of the topic the dumps share while the facade runs; {@code null} when stopped (and in tests). */
     private volatile SharedTail sharedTail;
+    private volatile FacadeMetrics metrics = FacadeMetrics.unregistered();
+    /** The offset after the last committed record of the topic as the facade last saw it, or -1. */
+    private volatile java.util.function.LongSupplier topicEnd = () -> -1;
+
+    void metrics(FacadeMetrics m) {
+        this.metrics = m;
+    }
+
+    FacadeMetrics metrics() {
+        return metrics;
+    }
+
+    void topicEnd(java.util.function.LongSupplier end) {
+        this.topicEnd = end;
+    }
 
     void sharedTail(SharedTail tail) {
         this.sharedTail = tail;
@@ -45,6 +60,12 @@ public final class ReplicaRegistry {
         volatile long position;
         volatile long bytesSent;
         volatile BinlogDump dump;
+        /** The offset of the next record the dump reads (-1 before it starts). */
+        volatile long offset = -1;
+        /** Kafka timestamp (ms) of the last record sent; 0 before the first. */
+        volatile long lastRecordMs;
+        /** The GTIDs the replica has, as last published by its dump (at most once a second, and when idle). */
+        volatile String gtidSet;
 
         Entry(long connectionId, String host, Channel channel) {
             this.connectionId = connectionId;
@@ -60,9 +81,22 @@ public final class ReplicaRegistry {
             return host;
         }
 
-        ReplicaInfo info() {
+        ReplicaInfo info(long topicEnd) {
+            boolean dumping = dump != null;
+            Long lag = dumping ? lagSeconds() : null;
+            Long behind = !dumping ? null : dumpIdle ? Long.valueOf(0)
+                    : topicEnd >= 0 && offset >= 0 ? Long.valueOf(Math.max(0, topicEnd - offset)) : null;
             return new ReplicaInfo(connectionId, serverId, uuid, host, reportHost, reportPort, user, requested, file,
-                    position, bytesSent, connectedAt, dump != null);
+                    position, bytesSent, connectedAt, dumping, offset, gtidSet, lag, behind);
+        }
+
+        /** 0 once the dump has sent all the topic holds, else the age of the last record sent (-1 before any). */
+        long lagSeconds() {
+            if (dumpIdle) {
+                return 0;
+            }
+            long last = lastRecordMs;
+            return last == 0 ? -1 : Math.max(0, (System.currentTimeMillis() - last) / 1000);
         }
     }
 
@@ -104,7 +138,7 @@ public final class ReplicaRegistry {
      *
      * @return whether there was such a connection
      */
-    boolean kill(long connectionId) {
+    public boolean kill(long connectionId) {
         Entry e = entries.get(connectionId);
         if (e == null) {
             return false;
@@ -123,9 +157,10 @@ public final class ReplicaRegistry {
 
     /** The connected clients that registered as replicas or started a dump. */
     public List<ReplicaInfo> replicas() {
+        long end = topicEnd.getAsLong();
         return entries.values().stream()
                 .filter(e -> e.serverId != 0 || e.dump != null)
-                .map(Entry::info)
+                .map(e -> e.info(end))
                 .sorted(Comparator.comparingLong(ReplicaInfo::connectionId))
                 .toList();
     }

@@ -68,6 +68,12 @@ final class TopicView implements AutoCloseable {
         return readTail();
     }
 
+    /** The topic's end as the follower last read it, without a Kafka round trip; -1 when it has not read it yet. */
+    long followedEnd() {
+        TopicTail live = follower.current();
+        return live == null ? -1 : live.endOffset();
+    }
+
     /** How long {@link #tail()} waits for the follower to reach the committed end before reading it itself. */
     private static final long FOLLOWER_WAIT_NANOS = Duration.ofMillis(500).toNanos();
 

@@ -15,12 +15,14 @@ package io.sluice.app.api;
  * @param replicas   replicas connected to it
  * @param ageMs      milliseconds since this node last heard from it (0 for itself)
  * @param syncer     its syncer's status when it runs the syncer, else {@code null}
+ * @param oldestReplicaOffset the lowest topic offset one of its replicas still needs, -1 when none dumps: a purge
+ *                   past it is refused unless forced
  */
 public record MemberView(String nodeId, String memberId, String restUrl, String facadeHost, int facadePort,
                          String state, String role, String version, long lag, int replicas, long ageMs,
-                         SyncerView syncer) {
+                         SyncerView syncer, long oldestReplicaOffset) {
     public MemberView withState(String newState, long newAgeMs) {
         return new MemberView(nodeId, memberId, restUrl, facadeHost, facadePort, newState, role, version, lag,
-                replicas, newAgeMs, syncer);
+                replicas, newAgeMs, syncer, oldestReplicaOffset);
     }
 }

@@ -1,37 +1,52 @@
 package io.sluice.app.core;
 
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.lifecycle.Managed;
 import io.sluice.app.SluiceConfiguration;
+import io.sluice.app.api.FacadeView;
 import io.sluice.facade.Credentials;
 import io.sluice.facade.FacadeConfig;
+import io.sluice.facade.FacadeMetrics;
 import io.sluice.facade.FacadeServer;
+import io.sluice.facade.GroupMember;
 import io.sluice.facade.MetadataBackend;
 import io.sluice.facade.ReplicaInfo;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Owns the facade of this node. Accounts come from the configuration; with none configured, replicas log in with
- * the syncer's account on the source, so they keep the credentials they already have.
+ * Owns the facade of this node: starts its listener with the node, and again or not when an operator says so.
+ * Accounts come from the configuration; with none configured, replicas log in with the syncer's account on the
+ * source, so they keep the credentials they already have.
  */
 public final class FacadeManager implements Managed {
     private final SluiceConfiguration.FacadeSettings settings;
     private final KafkaRuntime kafka;
     private final SyncerManager syncer;
+    private final FacadeMetrics metrics;
     private FacadeServer server;
-    private java.util.function.Supplier<List<io.sluice.facade.GroupMember>> groupMembers = List::of;
+    private Supplier<List<GroupMember>> groupMembers = List::of;
 
-    public FacadeManager(SluiceConfiguration.FacadeSettings settings, KafkaRuntime kafka, SyncerManager syncer) {
+    public FacadeManager(SluiceConfiguration.FacadeSettings settings, KafkaRuntime kafka, SyncerManager syncer,
+                         MetricRegistry registry) {
         this.settings = settings;
         this.kafka = kafka;
         this.syncer = syncer;
+        this.metrics = new FacadeMetrics(registry);
+        registry.register(FacadeMetrics.PREFIX + "connections", (Gauge<Integer>) this::connections);
+        registry.register(FacadeMetrics.PREFIX + "shared.readers", (Gauge<Integer>) this::sharedReaders);
     }
 
     @Override
     public synchronized void start() throws InterruptedException {
+        if (server != null) {
+            return;
+        }
         String topic = kafka.topic();
-        FacadeConfig config = new FacadeConfig(settings.bindHost, settings.port,
-                settings.serverId != 0 ? settings.serverId : Identity.serverId(topic),
+        FacadeConfig config = new FacadeConfig(settings.bindHost, settings.port, serverId(),
                 settings.serverUuid.isBlank() ? Identity.facadeUuid(topic) : settings.serverUuid,
                 settings.serverVersion, topic, kafka.consumerConfig(), settings.maxConnections,
                 settings.sendBufferBytes, 1L << 30).withSharedWindowBytes(settings.sharedWindowBytes);
@@ -40,13 +55,23 @@ public final class FacadeManager implements Managed {
             config = config.withMetadataBackend(new MetadataBackend(backend.host, backend.port, backend.user,
                     backend.password));
         }
-        server = new FacadeServer(config, credentials());
-        server.groupMembers(() -> groupMembers.get());
-        server.start();
+        FacadeServer s = new FacadeServer(config, credentials(), metrics);
+        s.groupMembers(() -> groupMembers.get());
+        try {
+            s.start();
+        } catch (RuntimeException | InterruptedException e) {
+            s.close();
+            throw e;
+        }
+        server = s;
+    }
+
+    private long serverId() {
+        return settings.serverId != 0 ? settings.serverId : Identity.serverId(kafka.topic());
     }
 
     /** Where {@code performance_schema.replication_group_members} comes from. */
-    public void groupMembers(java.util.function.Supplier<List<io.sluice.facade.GroupMember>> members) {
+    public void groupMembers(Supplier<List<GroupMember>> members) {
         this.groupMembers = members;
     }
 
@@ -57,6 +82,15 @@ public final class FacadeManager implements Managed {
         return user -> syncer.source().filter(s -> s.user().equals(user)).map(s -> s.password());
     }
 
+    /** Whether {@code user} with {@code password} may log in to the facade (for the kingbus alias's check). */
+    public boolean accepts(String user, String password) {
+        Optional<String> known = credentials().password(user);
+        return known.isPresent() && java.security.MessageDigest.isEqual(
+                known.get().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Closes the listener and every connection; the node goes on following the topic. */
     @Override
     public synchronized void stop() {
         if (server != null) {
@@ -73,8 +107,37 @@ public final class FacadeManager implements Managed {
         return server == null ? -1 : server.port();
     }
 
+    private synchronized int connections() {
+        return server == null ? 0 : server.registry().size();
+    }
+
+    private synchronized int sharedReaders() {
+        return server == null ? 0 : server.sharedReaders();
+    }
+
     public synchronized List<ReplicaInfo> replicas() {
         return server == null ? List.of() : server.registry().replicas();
     }
 
+    /** Closes connection {@code connectionId}, as {@code KILL} does; false when there is none. */
+    public synchronized boolean disconnect(long connectionId) {
+        return server != null && server.registry().kill(connectionId);
+    }
+
+    /**
+     * The lowest offset a connected replica still needs (the next record its dump reads), or empty when none
+     * dumps. A dump still looking for its start point needs everything: it counts as the log start, 0.
+     */
+    public Optional<Long> oldestNeededOffset() {
+        return replicas().stream().filter(ReplicaInfo::dumping).map(r -> Math.max(0, r.offset()))
+                .min(Long::compare);
+    }
+
+    public synchronized FacadeView status() {
+        boolean running = server != null && server.isRunning();
+        return new FacadeView(running ? "RUNNING" : "STOPPED", settings.bindHost, running ? server.port()
+                : settings.port, serverId(), settings.serverUuid.isBlank() ? Identity.facadeUuid(kafka.topic())
+                : settings.serverUuid, settings.serverVersion, connections(), replicas().size(), sharedReaders(),
+                settings.maxConnections);
+    }
 }

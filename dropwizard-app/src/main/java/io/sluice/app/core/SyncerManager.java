@@ -127,6 +127,22 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
         return status();
     }
 
+    /**
+     * Stores that the syncer should run again with the settings it had, wherever the leader is.
+     *
+     * @return empty when it was never configured (there is nothing to start)
+     */
+    public synchronized Optional<SyncerView> resume() {
+        if (wanted == null) {
+            return Optional.empty();
+        }
+        SettingsStore.Stored stored = new SettingsStore.Stored(wanted.request(), true);
+        store.save(stored);
+        wanted = stored;
+        reconcile();
+        return Optional.of(status());
+    }
+
     /** Stores that the syncer should stay stopped, wherever it runs. */
     public synchronized SyncerView halt() {
         if (wanted != null) {
@@ -149,24 +165,29 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
     }
 
     /** The syncer's status: this node's when it leads, otherwise what the leader publishes. */
-    public synchronized SyncerView status() {
-        if (syncer != null) {
-            return view(syncer.status());
-        }
-        if (!leader && wanted != null && wanted.running()) {
-            Optional<SyncerView> remote = leaderStatus.get();
-            if (remote.isPresent()) {
-                return remote.get();
+    public SyncerView status() {
+        SettingsStore.Stored stored;
+        synchronized (this) {
+            if (syncer != null) {
+                return view(syncer.status());
+            }
+            stored = wanted;
+            if (!leader && stored != null && stored.running()) {
+                Optional<SyncerView> remote = leaderStatus.get();
+                if (remote.isPresent()) {
+                    return remote.get();
+                }
             }
         }
-        SyncerView view = SyncerView.unconfigured(topicGtids());
-        if (wanted == null) {
-            return view;
+        // read outside the lock: a leadership change must not wait for Kafka to answer a status request
+        String executed = topicGtids();
+        if (stored == null) {
+            return SyncerView.unconfigured(executed);
         }
-        SyncerRequest.Source s = wanted.request().source();
-        String state = wanted.running() ? "WAITING_FOR_LEADER" : "STOPPED";
-        return new SyncerView(state, new SyncerView.SourceView(s.host(), s.port(), s.user()), serverId(wanted.request()),
-                null, null, view.executedGtidSet(), null, 0, 0, 0, null, null, null, 0, java.util.Map.of(), null, null,
+        SyncerRequest.Source s = stored.request().source();
+        String state = stored.running() ? "WAITING_FOR_LEADER" : "STOPPED";
+        return new SyncerView(state, new SyncerView.SourceView(s.host(), s.port(), s.user()), serverId(stored.request()),
+                null, null, executed, null, 0, 0, 0, null, null, null, 0, java.util.Map.of(), null, null,
                 null, SyncerView.Throughput.ZERO, null);
     }
 

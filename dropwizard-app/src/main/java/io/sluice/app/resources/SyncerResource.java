@@ -1,5 +1,6 @@
 package io.sluice.app.resources;
 
+import io.sluice.app.api.ErrorResponse;
 import io.sluice.app.api.SyncerRequest;
 import io.sluice.app.api.SyncerView;
 import io.sluice.app.core.SyncerManager;
@@ -12,8 +13,9 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
-/** {@code /api/v1/syncer}: configure and start, status, stop. */
+/** {@code /api/v1/syncer}: configure (and start), start again, stop, status. */
 @Path("/api/v1/syncer")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -33,6 +35,16 @@ public class SyncerResource {
     @PUT
     public SyncerView configure(@NotNull @Valid SyncerRequest request) {
         return syncer.configure(request);
+    }
+
+    /** Starts a stopped syncer again with the settings it had; 409 when it was never configured. */
+    @POST
+    @Path("/start")
+    public Response start() {
+        return syncer.resume().map(v -> Response.ok(v).build())
+                .orElseGet(() -> Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
+                        .entity(new ErrorResponse(409, "the syncer was never configured: PUT /api/v1/syncer with "
+                                + "its source first", null)).build());
     }
 
     @POST

@@ -39,8 +39,28 @@ public final class BinlogFileIndex {
         }
     }
 
-    /** One record as far as the index cares: its offset, file and end position (0 when no event ends in it). */
-    record Probe(long offset, String file, long endPos) {
+    /**
+     * A file's run of records in the topic.
+     *
+     * @param name        the source file
+     * @param size        the end position of its last event seen there ({@code File_size})
+     * @param firstOffset where its run starts: the log start for the first file, else the offset after the previous
+     *                    file's last record (a Kafka transaction marker may sit there); deleting the records before it
+     *                    removes every file before this one and nothing of this one
+     * @param lastOffset  the offset of its last record
+     * @param lastWrittenMs the Kafka timestamp of its last record: when Sluice wrote it
+     */
+    public record FileRun(String name, long size, long firstOffset, long lastOffset, long lastWrittenMs) {
+    }
+
+    /**
+     * One record as far as the index cares: its offset, file, end position (0 when no event ends in it) and Kafka
+     * timestamp.
+     */
+    record Probe(long offset, String file, long endPos, long timestamp) {
+        Probe(long offset, String file, long endPos) {
+            this(offset, file, endPos, 0);
+        }
     }
 
     /** Reads single records of the topic; the index's only access to Kafka, so tests can fake it. */
@@ -68,6 +88,11 @@ public final class BinlogFileIndex {
 
     /** The files between offsets {@code begin} and {@code end} (the log start and end), oldest first. */
     public List<BinlogFile> files(long begin, long end) {
+        return runs(begin, end).stream().map(r -> new BinlogFile(r.name(), r.size())).toList();
+    }
+
+    /** The files between offsets {@code begin} and {@code end} with where their records lie, oldest first. */
+    public List<FileRun> runs(long begin, long end) {
         Probe last = end > begin ? reader.lastBefore(begin, end) : null;
         if (last == null) {
             lasts = List.of();
@@ -87,7 +112,13 @@ public final class BinlogFileIndex {
         explore(start, last, found);
         found.add(last);
         lasts = List.copyOf(found);
-        return lasts.stream().map(p -> new BinlogFile(p.file(), p.endPos())).toList();
+        List<FileRun> runs = new ArrayList<>(lasts.size());
+        long first = begin;
+        for (Probe p : lasts) {
+            runs.add(new FileRun(p.file(), p.endPos(), first, p.offset(), p.timestamp()));
+            first = p.offset() + 1;
+        }
+        return runs;
     }
 
     /** Adds to {@code lasts}, in order, the last record of each run that ends between {@code a} and {@code b}. */
@@ -164,7 +195,7 @@ public final class BinlogFileIndex {
 
         private static Probe probe(ConsumerRecord<byte[], byte[]> record) {
             RecordMeta meta = Records.meta(record);
-            return new Probe(record.offset(), meta.file(), meta.endPos());
+            return new Probe(record.offset(), meta.file(), meta.endPos(), record.timestamp());
         }
 
         private void checkDeadline(long deadline) {

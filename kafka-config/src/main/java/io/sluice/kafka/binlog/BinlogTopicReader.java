@@ -124,6 +124,43 @@ public final class BinlogTopicReader {
         return null;
     }
 
+    /**
+     * The last checkpoint at or before {@code offset} and at or after {@code begin}, or {@code null}: the start of
+     * the Kafka transaction that holds {@code offset}. Deleting the records before it leaves a topic that begins
+     * with a checkpoint, which every reader needs to know what it holds.
+     */
+    public Checkpoint checkpointAtOrBefore(long offset, long begin) {
+        long window = FIRST_TAIL_WINDOW;
+        while (true) {
+            long from = Math.max(begin, offset - window);
+            Checkpoint last = lastCheckpoint(from, offset + 1);
+            if (last != null || from == begin) {
+                return last;
+            }
+            window *= 4;
+        }
+    }
+
+    /** The last checkpoint in {@code [from, limit)}, read in one pass; {@code null} when there is none. */
+    private Checkpoint lastCheckpoint(long from, long limit) {
+        consumer.seek(partition, from);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Checkpoint last = null;
+        while (consumer.position(partition) < limit) {
+            checkDeadline(deadline, "looking for a checkpoint");
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                if (record.offset() >= limit) {
+                    return last;
+                }
+                RecordMeta meta = Records.meta(record);
+                if (meta.checkpoint() != null) {
+                    last = new Checkpoint(record.offset(), meta, PositionSearch.startPos(meta, record.value()));
+                }
+            }
+        }
+        return last;
+    }
+
     /** Where a replica with this GTID set starts reading, or why it cannot. */
     public sealed interface StartPoint {
     }

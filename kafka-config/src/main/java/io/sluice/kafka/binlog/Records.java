@@ -75,4 +75,9 @@ public final class Records {
         }
         return headers;
     }
+
+    /** The position in its source file at which a record's first event starts; -1 when it starts no event. */
+    public static long startPosition(RecordMeta meta, byte[] value) {
+        return PositionSearch.startPos(meta, value);
+    }
 }
