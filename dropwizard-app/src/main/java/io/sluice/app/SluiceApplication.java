@@ -7,10 +7,12 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.sluice.app.core.FacadeManager;
 import io.sluice.app.core.KafkaRuntime;
+import io.sluice.app.core.LagHistory;
 import io.sluice.app.core.SettingsStore;
 import io.sluice.app.core.SyncerManager;
 import io.sluice.app.resources.JsonErrorMapper;
 import io.sluice.app.resources.ReplicasResource;
+import io.sluice.app.resources.SyncerHistoryResource;
 import io.sluice.app.resources.SyncerResource;
 
 import io.dropwizard.lifecycle.Managed;
@@ -54,6 +56,7 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         SyncerManager syncer = new SyncerManager(kafka, store, config.syncer,
                 new io.sluice.ingest.SyncerMetrics(environment.metrics()));
         FacadeManager facade = new FacadeManager(config.facade, kafka, syncer);
+        LagHistory lagHistory = new LagHistory(syncer::status, config.status.historySampleSeconds);
         String host = config.cluster.advertisedHost.isBlank() ? localHostName() : config.cluster.advertisedHost;
         String nodeId = config.cluster.nodeId.isBlank() ? host + "-" + config.facade.port : config.cluster.nodeId;
         AtomicInteger restPort = new AtomicInteger(-1);
@@ -94,9 +97,11 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         environment.lifecycle().manage(facade);
         environment.lifecycle().manage(membership);
         environment.lifecycle().manage(elector);
+        environment.lifecycle().manage(lagHistory);
 
         environment.jersey().register(new JsonErrorMapper());
         environment.jersey().register(new SyncerResource(syncer));
+        environment.jersey().register(new SyncerHistoryResource(lagHistory));
         environment.jersey().register(new ReplicasResource(facade));
         environment.jersey().register(new ClusterResource(membership, kafka));
 
