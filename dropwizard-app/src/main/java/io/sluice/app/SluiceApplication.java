@@ -12,6 +12,7 @@ import io.sluice.app.core.SettingsStore;
 import io.sluice.app.core.SyncerManager;
 import io.sluice.app.resources.JsonErrorMapper;
 import io.sluice.app.resources.ReplicasResource;
+import io.sluice.app.resources.StatusPageServlet;
 import io.sluice.app.resources.SyncerHistoryResource;
 import io.sluice.app.resources.SyncerResource;
 
@@ -104,6 +105,8 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         environment.jersey().register(new SyncerHistoryResource(lagHistory));
         environment.jersey().register(new ReplicasResource(facade));
         environment.jersey().register(new ClusterResource(membership, kafka));
+        environment.servlets().addServlet("status-page", new StatusPageServlet())
+                .addMapping(StatusPageServlet.PATH + "/*");
 
         environment.healthChecks().register("facade", new HealthCheck() {
             @Override
