@@ -6,10 +6,13 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.sluice.app.core.FacadeManager;
 import io.sluice.app.core.KafkaRuntime;
+import io.sluice.app.core.LagHistory;
 import io.sluice.app.core.SettingsStore;
 import io.sluice.app.core.SyncerManager;
 import io.sluice.app.resources.JsonErrorMapper;
 import io.sluice.app.resources.ReplicasResource;
+import io.sluice.app.resources.StatusPageServlet;
+import io.sluice.app.resources.SyncerHistoryResource;
 import io.sluice.app.resources.SyncerResource;
 
 import io.dropwizard.lifecycle.Managed;
@@ -60,6 +63,7 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         SyncerManager syncer = new SyncerManager(kafka, store, config.syncer,
                 new io.sluice.ingest.SyncerMetrics(environment.metrics()));
         FacadeManager facade = new FacadeManager(config.facade, kafka, syncer, environment.metrics());
+        LagHistory lagHistory = new LagHistory(syncer::status, config.status.historySampleSeconds);
         String host = config.cluster.advertisedHost.isBlank() ? localHostName() : config.cluster.advertisedHost;
         String nodeId = config.cluster.nodeId.isBlank() ? host + "-" + config.facade.port : config.cluster.nodeId;
         AtomicInteger restPort = new AtomicInteger(-1);
@@ -100,6 +104,7 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         environment.lifecycle().manage(facade);
         environment.lifecycle().manage(membership);
         environment.lifecycle().manage(elector);
+        environment.lifecycle().manage(lagHistory);
 
         BinlogCatalog catalog = new BinlogCatalog(kafka);
         environment.lifecycle().manage(new Managed() {
@@ -116,10 +121,13 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         environment.jersey().register(new JsonErrorMapper());
         environment.jersey().register(new SyncerResource(syncer));
         environment.jersey().register(new FacadeResource(facade));
+        environment.jersey().register(new SyncerHistoryResource(lagHistory));
         environment.jersey().register(new ReplicasResource(facade));
         environment.jersey().register(new BinlogResource(catalog, facade, membership));
         environment.jersey().register(new ClusterResource(membership, kafka));
         environment.jersey().register(new KingbusResource(syncer, facade, membership, catalog));
+        environment.servlets().addServlet("status-page", new StatusPageServlet())
+                .addMapping(StatusPageServlet.PATH + "/*");
 
         environment.healthChecks().register("kafka", new SluiceHealthChecks.Kafka(kafka));
         environment.healthChecks().register("topic", new SluiceHealthChecks.Topic(kafka));

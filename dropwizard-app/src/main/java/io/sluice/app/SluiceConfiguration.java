@@ -216,4 +216,18 @@ public class SluiceConfiguration extends Configuration {
         @JsonProperty
         public long healthMaxLagSeconds = 60;
     }
+
+    /** The operator's status page at {@code /status/}. */
+    public static class StatusSettings {
+        /** How often the syncer's lag is sampled for the page's plot of the last hour. */
+        @Min(1)
+        @Max(600)
+        @JsonProperty
+        public int historySampleSeconds = 10;
+    }
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    public StatusSettings status = new StatusSettings();
 }

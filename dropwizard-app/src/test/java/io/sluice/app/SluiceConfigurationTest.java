@@ -52,4 +52,19 @@ class SluiceConfigurationTest {
                 .isInstanceOf(ConfigurationValidationException.class)
                 .hasMessageContaining("facade.metadataBackend.host");
     }
+
+    @Test
+    void theLagHistoryIsSampledEveryTenSecondsUnlessSaidOtherwise() throws Exception {
+        assertThat(parse("facade:\n  port: 3307\n").status.historySampleSeconds).isEqualTo(10);
+        assertThat(parse("status:\n  historySampleSeconds: 1\n").status.historySampleSeconds).isEqualTo(1);
+    }
+
+    @Test
+    void aSampleIntervalOutsideOneToSixHundredSecondsIsRefusedNamingTheKey() {
+        for (String bad : new String[] {"0", "601"}) {
+            assertThatThrownBy(() -> parse("status:\n  historySampleSeconds: " + bad + "\n"))
+                    .isInstanceOf(ConfigurationValidationException.class)
+                    .hasMessageContaining("status.historySampleSeconds");
+        }
+    }
 }

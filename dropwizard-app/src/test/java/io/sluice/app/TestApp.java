@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Sluice started in-process on free loopback ports against an existing Kafka cluster, with a small REST client.
@@ -23,22 +25,30 @@ final class TestApp implements AutoCloseable {
         this.facadePort = facadePort;
     }
 
-    static TestApp start(String bootstrapServers, String topic) throws Exception {
+    /** @param overrides further configuration, applied after (and so over) the test defaults */
+    static TestApp start(String bootstrapServers, String topic, ConfigOverride... overrides) throws Exception {
         int facadePort;
         try (ServerSocket s = new ServerSocket(0)) {
             facadePort = s.getLocalPort();
         }
-        DropwizardTestSupport<SluiceConfiguration> support = new DropwizardTestSupport<>(SluiceApplication.class,
-                (String) null,
+        List<ConfigOverride> all = new ArrayList<>(List.of(
                 ConfigOverride.config("server.applicationConnectors[0].port", "0"),
                 ConfigOverride.config("server.adminConnectors[0].port", "0"),
                 ConfigOverride.config("dataDir", Files.createTempDirectory("sluice-app").toString()),
                 ConfigOverride.config("kafka.bootstrapServers", bootstrapServers),
                 ConfigOverride.config("kafka.topic", topic),
                 ConfigOverride.config("facade.bindHost", "127.0.0.1"),
-                ConfigOverride.config("facade.port", Integer.toString(facadePort)));
+                ConfigOverride.config("facade.port", Integer.toString(facadePort))));
+        all.addAll(List.of(overrides));
+        DropwizardTestSupport<SluiceConfiguration> support = new DropwizardTestSupport<>(SluiceApplication.class,
+                (String) null, all.toArray(ConfigOverride[]::new));
         support.before();
         return new TestApp(support, facadePort);
+    }
+
+    /** The REST port, for clients other than {@link #call}. */
+    int restPort() {
+        return support.getLocalPort();
     }
 
     /** A REST call; the response whatever its status. */
