@@ -6,6 +6,7 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.sluice.app.cli.CommandFailure;
+import io.sluice.app.cli.StatusCommand;
 import io.sluice.app.cli.TopicCommand;
 import io.sluice.app.core.FacadeManager;
 import io.sluice.app.core.KafkaRuntime;
@@ -48,6 +49,7 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         bootstrap.getObjectMapper().findAndRegisterModules();
         bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         bootstrap.addCommand(new TopicCommand(System.out));
+        bootstrap.addCommand(new StatusCommand(System.out));
     }
 
     /** Exits with the failed command's own status (see {@link CommandFailure}), not 1 for every failure. */

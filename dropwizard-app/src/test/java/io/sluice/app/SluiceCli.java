@@ -5,6 +5,7 @@ import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.util.JarLocation;
 import io.sluice.app.cli.CommandFailure;
+import io.sluice.app.cli.StatusCommand;
 import io.sluice.app.cli.TopicCommand;
 
 import java.io.ByteArrayOutputStream;
@@ -38,6 +39,7 @@ final class SluiceCli {
         Bootstrap<SluiceConfiguration> bootstrap = new Bootstrap<>(app);
         bootstrap.addCommand(new CheckCommand<>(app));
         bootstrap.addCommand(new TopicCommand(stdout));
+        bootstrap.addCommand(new StatusCommand(stdout));
         Optional<Throwable> failure = new Cli(new JarLocation(SluiceApplication.class), bootstrap, stdout, err)
                 .run(args);
         stdout.flush();
