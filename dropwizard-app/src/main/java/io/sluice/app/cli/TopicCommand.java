@@ -23,9 +23,8 @@ import java.util.Map;
 
 /**
  * {@code sluice topic verify|create [config.yml]}: the binlog topic judged as a node would judge it, before any node
- * runs, for operators who manage Kafka apart from Sluice: {@code create} makes the topic with an account allowed to
- * (the nodes then need no Create ACL), {@code verify} shows every setting, the fix for each unsafe one, and never
- * creates anything. The topic, its replication and the client properties come from the file's {@code kafka} section
+ * runs, for operators who manage Kafka apart from Sluice: {@code create} makes the topic ahead of time, with an
+ * account allowed to; {@code verify} shows every setting, the fix for each unsafe one, and never creates anything. The topic, its replication and the client properties come from the file's {@code kafka} section
  * (the spec is {@link KafkaRuntime#topicSpec}); {@code --bootstrap-servers} replaces its bootstrap servers.
  * Exit status: 0 safe (or created), 1 unsafe or missing, 2 Kafka unreachable or refusing, or the configuration
  * wrong, or no cluster to check (embedded mode).
