@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.sluice.app.cli.CommandFailure;
+import io.sluice.app.cli.StatusCommand;
+import io.sluice.app.cli.TopicCommand;
 import io.sluice.app.core.FacadeManager;
 import io.sluice.app.core.KafkaRuntime;
 import io.sluice.app.core.LagHistory;
@@ -54,6 +57,14 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
     public void initialize(Bootstrap<SluiceConfiguration> bootstrap) {
         bootstrap.getObjectMapper().findAndRegisterModules();
         bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        bootstrap.addCommand(new TopicCommand(System.out));
+        bootstrap.addCommand(new StatusCommand(System.out));
+    }
+
+    /** Exits with the failed command's own status (see {@link CommandFailure}), not 1 for every failure. */
+    @Override
+    protected void onFatalError(Throwable t) {
+        System.exit(CommandFailure.exitStatus(t));
     }
 
     @Override

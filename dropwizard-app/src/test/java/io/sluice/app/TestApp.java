@@ -51,6 +51,11 @@ final class TestApp implements AutoCloseable {
         return support.getLocalPort();
     }
 
+    /** The REST API's address. */
+    String url() {
+        return "http://127.0.0.1:" + support.getLocalPort();
+    }
+
     /** A REST call; the response whatever its status. */
     HttpResponse<String> call(String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + support.getLocalPort() + path))

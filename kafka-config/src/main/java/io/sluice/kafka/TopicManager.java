@@ -1,8 +1,8 @@
 package io.sluice.kafka;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.sluice.kafka.TopicVerification.Check;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -57,6 +58,9 @@ import org.slf4j.LoggerFactory;
  * The replication factor of an existing topic may differ from the spec's as long as it passes these rules (a
  * difference is logged). Every rule that fails is reported in one {@link UnsafeTopicException}, each with the command
  * that fixes it.
+ *
+ * <p>{@link #verify(Admin, TopicSpec, Duration)} applies the same rules to an existing topic without creating it or
+ * throwing: it reports each setting, safe or not, in a {@link TopicVerification}.
  */
 public final class TopicManager {
 
@@ -139,6 +143,46 @@ public final class TopicManager {
         return outcome;
     }
 
+    /**
+     * Checks an existing topic against the rules without creating it or refusing it; waits at most
+     * {@link #DEFAULT_TIMEOUT}.
+     *
+     * @param admin an admin client of the cluster (not closed here)
+     * @param spec  what Sluice needs of the topic
+     * @return whether the topic exists and how each of its settings fares
+     * @throws IllegalStateException if the cluster cannot be reached or refuses access
+     */
+    public static TopicVerification verify(Admin admin, TopicSpec spec) {
+        return verify(admin, spec, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Checks an existing topic against the rules without creating it or refusing it: what an operator runs before a
+     * node does, to see every setting and the fix for each unsafe one.
+     *
+     * @param admin   an admin client of the cluster (not closed here)
+     * @param spec    what Sluice needs of the topic
+     * @param timeout how long to wait for the cluster in all
+     * @return whether the topic exists and how each of its settings fares
+     * @throws IllegalStateException if the cluster cannot be reached or refuses access
+     */
+    public static TopicVerification verify(Admin admin, TopicSpec spec, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Optional<TopicDescription> description = describe(admin, spec.name(), deadline);
+        if (description.isEmpty()) {
+            return new TopicVerification(spec.name(), false, List.of(), Map.of());
+        }
+        Observed observed = observe(admin, description.get(), deadline);
+        Map<String, String> information = new LinkedHashMap<>();
+        for (String key : List.of(TopicConfig.RETENTION_MS_CONFIG, TopicConfig.RETENTION_BYTES_CONFIG)) {
+            String value = observed.configs().get(key);
+            if (value != null) {
+                information.put(key, value);
+            }
+        }
+        return new TopicVerification(spec.name(), true, checks(spec, observed), information);
+    }
+
     /** The topic configs a topic is created with. */
     static Map<String, String> creationConfigs(TopicSpec spec) {
         Map<String, String> configs = new HashMap<>();
@@ -157,29 +201,82 @@ public final class TopicManager {
      * @return one sentence per broken rule, each saying how to fix it; empty when the topic is fine
      */
     static List<String> problems(TopicSpec spec, Observed topic) {
+        return checks(spec, topic).stream().filter(c -> !c.ok()).map(Check::problem).toList();
+    }
+
+    /**
+     * Applies the rules of the class comment, setting by setting, in its order.
+     *
+     * @return every setting the rules look at, with its effective value and, when it breaks a rule, how to fix it
+     */
+    static List<Check> checks(TopicSpec spec, Observed topic) {
         String name = spec.name();
-        List<String> problems = new ArrayList<>();
-        if (topic.partitions() != 1) {
-            problems.add("topic " + name + " has " + topic.partitions() + " partitions; Sluice needs exactly 1 "
-                    + "(the order of the topic is the order of the binlog, and Kafka orders records only within a "
-                    + "partition). Partitions cannot be removed: create a new topic with 1 partition (point Sluice at "
-                    + "a new topic name and it creates one), or delete this topic if nothing in it is needed");
-        }
-        String unclean = topic.config(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false").trim();
-        if (!unclean.equalsIgnoreCase("false")) {
-            problems.add(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG + "=" + unclean + ": a replica that missed "
-                    + "acknowledged writes could become leader and committed transactions would vanish from the "
-                    + "binlog; set it to false: " + alter(name, TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG,
-                    "false"));
-        }
-        String cleanup = topic.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
-        if (cleanup.toLowerCase(Locale.ROOT).contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
-            problems.add(TopicConfig.CLEANUP_POLICY_CONFIG + "=" + cleanup + ": compaction keeps only the last "
-                    + "record of each key and would delete transactions from the binlog; set it to delete: "
-                    + alter(name, TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
-        }
         int rf = topic.replicationFactor();
-        String minIsrText = topic.config(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1").trim();
+        String unclean = topic.config(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false").trim();
+        String cleanup = topic.config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+        String minIsr = topic.config(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "1").trim();
+        String maxMessage = topic.config(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, null);
+        return List.of(
+                new Check(TopicVerification.PARTITIONS, Integer.toString(topic.partitions()),
+                        partitionsProblem(name, topic.partitions())),
+                new Check(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, unclean, uncleanProblem(name, unclean)),
+                new Check(TopicConfig.CLEANUP_POLICY_CONFIG, cleanup, cleanupProblem(name, cleanup)),
+                new Check(TopicVerification.REPLICATION_FACTOR, Integer.toString(rf), replicationProblem(spec, rf)),
+                new Check(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr, minInsyncProblem(spec, rf, minIsr)),
+                new Check(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessage == null ? "?" : maxMessage.trim(),
+                        maxMessageProblem(spec, maxMessage)));
+    }
+
+    private static String partitionsProblem(String name, int partitions) {
+        if (partitions == 1) {
+            return null;
+        }
+        return "topic " + name + " has " + partitions + " partitions; Sluice needs exactly 1 "
+                + "(the order of the topic is the order of the binlog, and Kafka orders records only within a "
+                + "partition). Partitions cannot be removed: create a new topic with 1 partition (point Sluice at "
+                + "a new topic name and it creates one), or delete this topic if nothing in it is needed";
+    }
+
+    private static String uncleanProblem(String name, String unclean) {
+        if (unclean.equalsIgnoreCase("false")) {
+            return null;
+        }
+        return TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG + "=" + unclean + ": a replica that missed "
+                + "acknowledged writes could become leader and committed transactions would vanish from the "
+                + "binlog; set it to false: " + alter(name, TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG,
+                "false");
+    }
+
+    private static String cleanupProblem(String name, String cleanup) {
+        if (!cleanup.toLowerCase(Locale.ROOT).contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+            return null;
+        }
+        return TopicConfig.CLEANUP_POLICY_CONFIG + "=" + cleanup + ": compaction keeps only the last "
+                + "record of each key and would delete transactions from the binlog; set it to delete: "
+                + alter(name, TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+    }
+
+    private static String replicationProblem(TopicSpec spec, int rf) {
+        if (spec.allowSingleReplica()) {
+            return null;
+        }
+        if (rf == 1) {
+            return "replication factor 1 outside embedded mode: the binlog would live on a single broker "
+                    + "and losing it would lose acknowledged transactions; raise the replication factor to 3 "
+                    + "with kafka-reassign-partitions.sh --execute (a reassignment listing 3 replicas for "
+                    + spec.name() + "-0), then set min.insync.replicas=2";
+        }
+        if (rf == 2) {
+            return "replication factor 2: with min.insync.replicas=2 one broker outage stops all writes, "
+                    + "with 1 an acknowledged write can be lost; raise the replication factor to 3 with "
+                    + "kafka-reassign-partitions.sh --execute (a reassignment listing 3 replicas for "
+                    + spec.name() + "-0) and set min.insync.replicas=2";
+        }
+        return null;
+    }
+
+    private static String minInsyncProblem(TopicSpec spec, int rf, String minIsrText) {
+        String name = spec.name();
         int minIsr;
         try {
             minIsr = Integer.parseInt(minIsrText);
@@ -188,50 +285,42 @@ public final class TopicManager {
         }
         if (spec.allowSingleReplica()) {
             if (minIsr > rf) {
-                problems.add(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG + "=" + minIsr + " with replication factor " + rf
+                return TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG + "=" + minIsr + " with replication factor " + rf
                         + ": no write can ever be acknowledged; set " + rf + ": "
-                        + alter(name, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(rf)));
+                        + alter(name, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(rf));
             }
-        } else {
-            if (rf == 1) {
-                problems.add("replication factor 1 outside embedded mode: the binlog would live on a single broker "
-                        + "and losing it would lose acknowledged transactions; raise the replication factor to 3 "
-                        + "with kafka-reassign-partitions.sh --execute (a reassignment listing 3 replicas for "
-                        + name + "-0), then set min.insync.replicas=2");
-            } else if (rf == 2) {
-                problems.add("replication factor 2: with min.insync.replicas=2 one broker outage stops all writes, "
-                        + "with 1 an acknowledged write can be lost; raise the replication factor to 3 with "
-                        + "kafka-reassign-partitions.sh --execute (a reassignment listing 3 replicas for "
-                        + name + "-0) and set min.insync.replicas=2");
-            }
-            if (rf >= 2 && minIsr < 2) {
-                problems.add(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG + "=" + minIsrText + " with replication factor "
-                        + rf + ": an acknowledged write could exist on one broker only and be lost with it; set 2: "
-                        + alter(name, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2"));
-            }
-            if (rf >= 3 && minIsr >= rf) {
-                problems.add(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG + "=" + minIsr + " with replication factor " + rf
-                        + ": one broker outage (even a rolling restart) would stop all writes; set "
-                        + (rf - 1) + " (at least 2, below the replication factor): "
-                        + alter(name, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(rf - 1)));
-            }
+            return null;
         }
-        String maxMessageText = topic.config(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, null);
-        if (maxMessageText != null) {
-            try {
-                long maxMessage = Long.parseLong(maxMessageText.trim());
-                if (maxMessage < spec.maxMessageBytes()) {
-                    problems.add(TopicConfig.MAX_MESSAGE_BYTES_CONFIG + "=" + maxMessage + " is below the "
-                            + spec.maxMessageBytes() + " bytes Sluice writes per record, so large transactions "
-                            + "would be rejected and ingest would stall; raise it: " + alter(name,
-                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(spec.maxMessageBytes())));
-                }
-            } catch (NumberFormatException e) {
-                problems.add(TopicConfig.MAX_MESSAGE_BYTES_CONFIG + "=" + maxMessageText + " is not a number; set it: "
-                        + alter(name, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(spec.maxMessageBytes())));
-            }
+        if (rf >= 2 && minIsr < 2) {
+            return TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG + "=" + minIsrText + " with replication factor "
+                    + rf + ": an acknowledged write could exist on one broker only and be lost with it; set 2: "
+                    + alter(name, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
         }
-        return problems;
+        if (rf >= 3 && minIsr >= rf) {
+            return TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG + "=" + minIsr + " with replication factor " + rf
+                    + ": one broker outage (even a rolling restart) would stop all writes; set "
+                    + (rf - 1) + " (at least 2, below the replication factor): "
+                    + alter(name, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(rf - 1));
+        }
+        return null;
+    }
+
+    private static String maxMessageProblem(TopicSpec spec, String maxMessageText) {
+        if (maxMessageText == null) {
+            return null;
+        }
+        String fix = alter(spec.name(), TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(spec.maxMessageBytes()));
+        try {
+            long maxMessage = Long.parseLong(maxMessageText.trim());
+            if (maxMessage < spec.maxMessageBytes()) {
+                return TopicConfig.MAX_MESSAGE_BYTES_CONFIG + "=" + maxMessage + " is below the "
+                        + spec.maxMessageBytes() + " bytes Sluice writes per record, so large transactions "
+                        + "would be rejected and ingest would stall; raise it: " + fix;
+            }
+            return null;
+        } catch (NumberFormatException e) {
+            return TopicConfig.MAX_MESSAGE_BYTES_CONFIG + "=" + maxMessageText + " is not a number; set it: " + fix;
+        }
     }
 
     private static String alter(String topic, String key, String value) {

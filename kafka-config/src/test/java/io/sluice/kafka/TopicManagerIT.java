@@ -138,6 +138,36 @@ class TopicManagerIT {
                 .hasMessageContaining("cannot create topic too-wide with replication factor 4");
     }
 
+    @Test
+    void verifyReportsEverySettingAndNeverCreatesOrChangesTheTopic() throws Exception {
+        TopicVerification missing = TopicManager.verify(admin, TopicSpec.defaults("never-created"));
+        assertThat(missing.exists()).isFalse();
+        assertThat(missing.safe()).isFalse();
+        assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain("never-created");
+
+        admin.createTopics(List.of(new NewTopic("compacted", 1, (short) 3).configs(Map.of(
+                "min.insync.replicas", "2",
+                "cleanup.policy", "compact",
+                "retention.ms", "3600000")))).all().get(30, TimeUnit.SECONDS);
+        TopicVerification compacted = TopicManager.verify(admin, TopicSpec.defaults("compacted"));
+        assertThat(compacted.exists()).isTrue();
+        assertThat(compacted.safe()).isFalse();
+        assertThat(compacted.checks()).extracting(TopicVerification.Check::setting).containsExactly("partitions",
+                "unclean.leader.election.enable", "cleanup.policy", "replication.factor", "min.insync.replicas",
+                "max.message.bytes");
+        assertThat(compacted.problems()).singleElement().asString().startsWith("cleanup.policy=compact")
+                .contains("--entity-name compacted --add-config cleanup.policy=delete");
+        assertThat(compacted.information()).containsEntry("retention.ms", "3600000")
+                .containsEntry("retention.bytes", "-1");
+        assertThat(configs("compacted").get("cleanup.policy").value()).isEqualTo("compact");
+
+        TopicManager.createOrVerify(admin, TopicSpec.defaults("safe"));
+        TopicVerification safe = TopicManager.verify(admin, TopicSpec.defaults("safe"));
+        assertThat(safe.safe()).isTrue();
+        assertThat(safe.checks()).extracting(TopicVerification.Check::value)
+                .containsExactly("1", "false", "delete", "3", "2", "16777216");
+    }
+
     private static Config configs(String topic) throws Exception {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);

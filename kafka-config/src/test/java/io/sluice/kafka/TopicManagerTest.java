@@ -2,6 +2,7 @@ package io.sluice.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.HashMap;
 import java.util.List;
@@ -104,6 +105,40 @@ class TopicManagerTest {
         assertThat(e.problems()).isEqualTo(problems);
         assertThat(e.topic()).isEqualTo("sluice.binlog");
         assertThatThrownBy(() -> new UnsafeTopicException("t", List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void everySettingIsReportedWithItsValueAndOnlyTheUnsafeOnesWithAFix() {
+        List<TopicVerification.Check> checks = TopicManager.checks(DEFAULTS, topic(1, 3, "cleanup.policy", "compact"));
+        assertThat(checks).extracting(TopicVerification.Check::setting, TopicVerification.Check::value)
+                .containsExactly(
+                        tuple("partitions", "1"),
+                        tuple("unclean.leader.election.enable", "false"),
+                        tuple("cleanup.policy", "compact"),
+                        tuple("replication.factor", "3"),
+                        tuple("min.insync.replicas", "2"),
+                        tuple("max.message.bytes", "16777216"));
+        assertThat(checks).filteredOn(c -> !c.ok()).singleElement()
+                .satisfies(c -> assertThat(c.setting()).isEqualTo("cleanup.policy"))
+                .satisfies(c -> assertThat(c.problem()).contains("--add-config cleanup.policy=delete"));
+        assertThat(TopicManager.problems(DEFAULTS, topic(1, 3, "cleanup.policy", "compact")))
+                .containsExactly(checks.get(2).problem());
+
+        TopicVerification report = new TopicVerification("sluice.binlog", true, checks, Map.of());
+        assertThat(report.safe()).isFalse();
+        assertThat(report.problems()).containsExactly(checks.get(2).problem());
+        assertThat(new TopicVerification("sluice.binlog", true, TopicManager.checks(DEFAULTS, topic(1, 3)), Map.of())
+                .safe()).isTrue();
+    }
+
+    @Test
+    void aMissingTopicIsNotSafeAndHasNoSettings() {
+        TopicVerification missing = new TopicVerification("absent", false, List.of(), Map.of());
+        assertThat(missing.safe()).isFalse();
+        assertThat(missing.problems()).isEmpty();
+        assertThatThrownBy(() -> new TopicVerification("absent", false,
+                TopicManager.checks(DEFAULTS, topic(1, 3)), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -34,21 +34,37 @@ public final class KafkaRuntime implements Managed {
 
     @Override
     public void start() {
-        if (settings.bootstrapServers == null || settings.bootstrapServers.isBlank()) {
+        if (embeddedMode(settings)) {
             embedded = EmbeddedKafka.start(dataDir.resolve("kafka"), settings.embeddedPort);
             bootstrap = embedded.bootstrapServers();
-            spec = TopicSpec.embedded(settings.topic);
+            spec = topicSpec(settings, true);
             LOG.warn("no kafka.bootstrapServers configured: running an embedded single-node Kafka broker at {} "
                     + "under {} (replication factor 1, NOT highly available)", bootstrap, dataDir.resolve("kafka"));
         } else {
             bootstrap = settings.bootstrapServers;
-            spec = TopicSpec.defaults(settings.topic)
-                    .withReplication(settings.replicationFactor, settings.minInsyncReplicas);
+            spec = topicSpec(settings, false);
         }
         try (Admin admin = Admin.create(adminConfig())) {
             TopicManager.Outcome outcome = TopicManager.createOrVerify(admin, spec);
             LOG.info("binlog topic {} {}", spec.name(), outcome == TopicManager.Outcome.CREATED ? "created" : "verified");
         }
+    }
+
+    /** @return whether these settings run the embedded single-node broker: no bootstrap servers are configured */
+    public static boolean embeddedMode(SluiceConfiguration.KafkaSettings settings) {
+        return settings.bootstrapServers == null || settings.bootstrapServers.isBlank();
+    }
+
+    /**
+     * The binlog topic a node creates or verifies: on the embedded broker a single copy, on an existing cluster the
+     * configured replication. Shared with {@code sluice topic}, which must judge a topic as a node would.
+     *
+     * @throws IllegalArgumentException if the configured replication is unsafe (see {@link TopicSpec})
+     */
+    public static TopicSpec topicSpec(SluiceConfiguration.KafkaSettings settings, boolean embedded) {
+        return embedded ? TopicSpec.embedded(settings.topic)
+                : TopicSpec.defaults(settings.topic).withReplication(settings.replicationFactor,
+                settings.minInsyncReplicas);
     }
 
     /** A shared admin client (thread-safe), created on first use. */
