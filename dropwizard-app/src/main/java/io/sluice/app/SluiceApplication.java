@@ -146,8 +146,25 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
                 new SluiceHealthChecks.Syncer(syncer, config.syncer.healthMaxLagSeconds));
         environment.healthChecks().register("facade", new SluiceHealthChecks.Facade(facade));
 
+        registerLagGauges(environment.metrics(), syncer);
         environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(
                 PrometheusMetrics.registry(environment.metrics()))).addMapping("/prometheus");
+    }
+
+    /**
+     * The syncer's lag as gauges, on the node that runs it (-1 elsewhere, and while unknown), so that scraping every
+     * node counts it once.
+     */
+    private static void registerLagGauges(com.codahale.metrics.MetricRegistry metrics, SyncerManager syncer) {
+        java.util.Map<String, java.util.function.Function<SyncerView, Long>> lags = java.util.Map.of(
+                "seconds", SyncerView::lagSeconds, "bytes", SyncerView::lagBytes,
+                "transactions", SyncerView::lagTransactions);
+        lags.forEach((name, lag) -> metrics.register("sluice.syncer.lag." + name,
+                (com.codahale.metrics.Gauge<Long>) () -> {
+                    SyncerView local = syncer.localStatus();
+                    Long value = local == null ? null : lag.apply(local);
+                    return value == null ? -1L : value;
+                }));
     }
 
     /** This node's record for the membership view. */

@@ -456,6 +456,7 @@ class OperationsApiIT {
             assertThat(m.path("counters").path("sluice.facade.errors.1045").path("count").asLong()).isPositive();
             assertThat(m.path("counters").path("sluice.facade.errors.1236").path("count").asLong()).isPositive();
             assertThat(m.path("gauges").path("sluice.facade.connections").path("value").asInt()).isPositive();
+            assertThat(m.path("gauges").path("sluice.syncer.lag.transactions").path("value").asLong()).isZero();
         });
 
         HttpResponse<String> prometheus = admin("/prometheus");
@@ -467,7 +468,8 @@ class OperationsApiIT {
                 .contains("sluice_facade_auth_failures_total ")
                 .contains("sluice_syncer_kafka_commit{quantile=\"0.99\"}")
                 .containsPattern("sluice_facade_replica_lag_seconds\\{connection_id=\"\\d+\",server_id=\"7003\"}")
-                .contains("sluice_facade_connections ");
+                .contains("sluice_facade_connections ")
+                .contains("sluice_syncer_lag_seconds ");
         long exported = prometheusValue(text, "sluice_syncer_transactions_total");
         for (int i = 3050; i < 3060; i++) {
             source.execute("INSERT INTO ops.t VALUES (" + i + ", 'more')");
