@@ -8,7 +8,6 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.DropwizardTestSupport;
 import io.sluice.ingest.client.SourceClient;
 import io.sluice.model.gtid.GtidSet;
 import io.sluice.model.protocol.MysqlException;
@@ -23,18 +22,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -56,31 +49,17 @@ class OperationsApiIT {
     private static KafkaCluster kafka;
     private static MysqlServer source;
     private static int facadePort;
-    private static DropwizardTestSupport<SluiceConfiguration> app;
+    private static TestApp app;
     private static ListAppender<ILoggingEvent> logs;
     private static SourceClient stalled;
-    private static Thread follower;
-    private static final AtomicLong followed = new AtomicLong();
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
         kafka = KafkaCluster.start(3);
         source = MysqlServer.start(61);
         source.createUser(USER, PASSWORD, "caching_sha2_password");
-        try (ServerSocket s = new ServerSocket(0)) {
-            facadePort = s.getLocalPort();
-        }
-        app = new DropwizardTestSupport<>(SluiceApplication.class, (String) null,
-                ConfigOverride.config("server.applicationConnectors[0].port", "0"),
-                ConfigOverride.config("server.adminConnectors[0].port", "0"),
-                ConfigOverride.config("dataDir", Files.createTempDirectory("sluice-ops").toString()),
-                ConfigOverride.config("kafka.bootstrapServers", kafka.bootstrapServers()),
-                ConfigOverride.config("kafka.topic", TOPIC),
-                ConfigOverride.config("facade.bindHost", "127.0.0.1"),
-                ConfigOverride.config("facade.port", Integer.toString(facadePort)),
-                ConfigOverride.config("facade.sendBufferBytes", "262144"));
-        app.before();
+        app = TestApp.start(kafka.bootstrapServers(), TOPIC, ConfigOverride.config("facade.sendBufferBytes", "262144"));
+        facadePort = app.facadePort;
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.getLogger("io.sluice").setLevel(Level.DEBUG);
         logs = new ListAppender<>();
@@ -94,11 +73,8 @@ class OperationsApiIT {
         if (stalled != null) {
             stalled.close();
         }
-        if (follower != null) {
-            follower.interrupt();
-        }
         if (app != null) {
-            app.after();
+            app.close();
         }
         if (source != null) {
             source.close();
@@ -108,22 +84,39 @@ class OperationsApiIT {
         }
     }
 
+    /** A REST call whose body the last test scans for the password. */
     private HttpResponse<String> call(String method, String path, String body) throws Exception {
-        return call(app.getLocalPort(), method, path, body);
+        HttpResponse<String> r = app.call(method, path, body);
+        BODIES.add(r.body());
+        return r;
     }
 
     private HttpResponse<String> admin(String path) throws Exception {
-        return call(app.getAdminPort(), "GET", path, null);
-    }
-
-    private HttpResponse<String> call(int port, String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json");
-        b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
-                : b.method(method, HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = app.admin(path);
         BODIES.add(r.body());
         return r;
+    }
+
+    /**
+     * A replica that dumps from {@code from} and reads everything, on a daemon thread of its own, until its
+     * connection is closed (by the test, or when the app stops).
+     */
+    private static void follow(long serverId, GtidSet from) {
+        Thread t = new Thread(() -> {
+            try (SourceClient c = SourceClient.connect("127.0.0.1", facadePort, USER, PASSWORD,
+                    Duration.ofSeconds(10), Duration.ofSeconds(600))) {
+                c.execute("SET @source_binlog_checksum = 'CRC32', @master_binlog_checksum = 'CRC32'");
+                c.dumpGtid(serverId, from);
+                SourceClient.EventPacket e;
+                while ((e = c.nextEvent()) != null) {
+                    e.drain();
+                }
+            } catch (IOException | RuntimeException e) {
+                // disconnected by the test
+            }
+        }, "ops-follower-" + serverId);
+        t.setDaemon(true);
+        t.start();
     }
 
     /** A call that must succeed; its body as JSON. */
@@ -249,22 +242,7 @@ class OperationsApiIT {
     @Order(5)
     void replicasShowTheirPositionGtidsAndLag() throws Exception {
         GtidSet all = sourceGtids();
-        follower = new Thread(() -> {
-            try (SourceClient c = SourceClient.connect("127.0.0.1", facadePort, USER, PASSWORD,
-                    Duration.ofSeconds(10), Duration.ofSeconds(600))) {
-                c.execute("SET @source_binlog_checksum = 'CRC32', @master_binlog_checksum = 'CRC32'");
-                c.dumpGtid(7001, GtidSet.EMPTY);
-                SourceClient.EventPacket e;
-                while ((e = c.nextEvent()) != null) {
-                    e.drain();
-                    followed.incrementAndGet();
-                }
-            } catch (IOException | RuntimeException e) {
-                // disconnected by the test
-            }
-        }, "ops-follower");
-        follower.setDaemon(true);
-        follower.start();
+        follow(7001, GtidSet.EMPTY);
         // a replica that asks for everything and reads nothing: its dump stalls early in the first file
         stalled = SourceClient.connect("127.0.0.1", facadePort, USER, PASSWORD, Duration.ofSeconds(10),
                 Duration.ofSeconds(600));
@@ -410,23 +388,7 @@ class OperationsApiIT {
         long outBefore = before.path("meters").path("sluice.facade.bytes.out").path("count").asLong();
         long commitsBefore = before.path("timers").path("sluice.syncer.kafka.commit").path("count").asLong();
 
-        followed.set(0);
-        follower = new Thread(() -> {
-            try (SourceClient c = SourceClient.connect("127.0.0.1", facadePort, USER, PASSWORD,
-                    Duration.ofSeconds(10), Duration.ofSeconds(600))) {
-                c.execute("SET @source_binlog_checksum = 'CRC32', @master_binlog_checksum = 'CRC32'");
-                c.dumpGtid(7003, sourceGtids());
-                SourceClient.EventPacket e;
-                while ((e = c.nextEvent()) != null) {
-                    e.drain();
-                    followed.incrementAndGet();
-                }
-            } catch (IOException | RuntimeException e) {
-                // ends with the test
-            }
-        }, "ops-follower-2");
-        follower.setDaemon(true);
-        follower.start();
+        follow(7003, sourceGtids());
         await().atMost(Duration.ofSeconds(20)).until(() -> byServerId(get("/api/v1/replicas"), 7003) != null);
         for (int i = 3000; i < 3050; i++) {
             source.execute("INSERT INTO ops.t VALUES (" + i + ", 'metrics')");

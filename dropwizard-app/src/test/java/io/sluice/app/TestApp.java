@@ -58,7 +58,16 @@ final class TestApp implements AutoCloseable {
 
     /** A REST call; the response whatever its status. */
     HttpResponse<String> call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + support.getLocalPort() + path))
+        return call(support.getLocalPort(), method, path, body);
+    }
+
+    /** A GET on the admin port (metrics, health checks); the response whatever its status. */
+    HttpResponse<String> admin(String path) throws Exception {
+        return call(support.getAdminPort(), "GET", path, null);
+    }
+
+    private HttpResponse<String> call(int port, String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", "application/json");
         b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
                 : b.method(method, HttpRequest.BodyPublishers.ofString(body));

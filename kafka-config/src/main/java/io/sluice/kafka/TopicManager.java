@@ -66,6 +66,9 @@ public final class TopicManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicManager.class);
 
+    /** How many more times {@link #verify} asks before it reports a topic missing, 200 ms apart. */
+    private static final int MISSING_CONFIRMATIONS = 5;
+
     /** How long {@link #createOrVerify(Admin, TopicSpec)} waits for the cluster in all. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -169,6 +172,17 @@ public final class TopicManager {
     public static TopicVerification verify(Admin admin, TopicSpec spec, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Optional<TopicDescription> description = describe(admin, spec.name(), deadline);
+        // a broker that has not heard of a topic created a moment ago says it does not exist: ask again before
+        // saying so (each request may reach another broker)
+        for (int i = 0; description.isEmpty() && i < MISSING_CONFIRMATIONS && System.nanoTime() - deadline < 0; i++) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while describing topic " + spec.name(), e);
+            }
+            description = describe(admin, spec.name(), deadline);
+        }
         if (description.isEmpty()) {
             return new TopicVerification(spec.name(), false, List.of(), Map.of());
         }
