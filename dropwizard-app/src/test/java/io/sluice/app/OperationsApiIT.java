@@ -194,6 +194,10 @@ class OperationsApiIT {
             assertThat(s.path("throughput").path("bytesPerSecond").asDouble()).isPositive();
             assertThat(s.path("progress").isNull()).isTrue();
             assertThat(s.path("file").asText()).isNotEmpty();
+            assertThat(s.path("lastGtid").asText())
+                    .isEqualTo(source.variable("server_uuid") + ":" + sourceGtids().count());
+            assertThat(Instant.parse(s.path("lastTransactionAt").asText()))
+                    .isBetween(Instant.now().minusSeconds(300), Instant.now().plusSeconds(5));
         });
     }
 

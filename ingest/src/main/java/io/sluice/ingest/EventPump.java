@@ -53,6 +53,12 @@ final class EventPump {
     private boolean crc;
     private byte[] fde;
     private boolean skipping;
+    /** Header timestamp (the source's clock, seconds) of the last event read, heartbeats aside. */
+    private long eventTimestamp;
+    /** The GTID of the transaction being read, and of the last one read whole, with its last event's timestamp. */
+    private Gtid currentGtid;
+    private Gtid lastGtid;
+    private long lastTimestamp;
 
     /**
      * @param agreedCrc whether the checksum agreed with the source is CRC32: it decides how the events before the
@@ -97,6 +103,7 @@ final class EventPump {
             EventHeader h = EventHeader.parse(header, 0, EventHeader.SIZE);
             if (h.type() != EventType.HEARTBEAT && h.type() != EventType.HEARTBEAT_V2) {
                 progress.eventTimestamp(h.timestamp());
+                eventTimestamp = h.timestamp();
             }
             if (h.eventLength() <= smallEvent) {
                 byte[] event = new byte[(int) h.eventLength()];
@@ -133,7 +140,7 @@ final class EventPump {
             topicFile = file;
             topicPosition = position;
             progress.committed(writer.committed(), file, position, writer.transactionsWritten() - transactionsBefore,
-                    writer.bytesWritten() - bytesBefore);
+                    writer.bytesWritten() - bytesBefore, lastGtid, lastTimestamp);
         }
     }
 
@@ -196,6 +203,7 @@ final class EventPump {
             LOG.warn("source sent {} again, which the topic has; skipping it", gtid);
             return;
         }
+        currentGtid = gtid;
         assembler.begin(gtid, file);
     }
 
@@ -210,6 +218,8 @@ final class EventPump {
     private void endTransaction() {
         if (!skipping) {
             assembler.end();
+            lastGtid = currentGtid;
+            lastTimestamp = eventTimestamp;
         }
         skipping = false;
     }

@@ -1,6 +1,7 @@
 package io.sluice.ingest;
 
 import io.sluice.kafka.binlog.TopicTail;
+import io.sluice.model.gtid.Gtid;
 import io.sluice.model.gtid.GtidSet;
 
 import java.time.Instant;
@@ -24,6 +25,8 @@ final class SyncProgress {
     private volatile Instant lastErrorAt;
     private volatile Instant lastEventAt;
     private volatile long newestEventTimestamp;
+    private volatile String lastGtid;
+    private volatile Instant lastTransactionAt;
     private final Map<String, String> refused = new TreeMap<>();
     private final SyncerMetrics metrics;
 
@@ -77,7 +80,14 @@ final class SyncProgress {
         }
     }
 
-    void committed(GtidSet set, String currentFile, long currentPosition, long addedTransactions, long addedBytes) {
+    void committed(GtidSet set, String currentFile, long currentPosition, long addedTransactions, long addedBytes,
+                   Gtid newestGtid, long newestTimestamp) {
+        if (newestGtid != null) {
+            lastGtid = newestGtid.toString();
+        }
+        if (newestTimestamp > 0) {
+            lastTransactionAt = Instant.ofEpochSecond(newestTimestamp);
+        }
         executed = set;
         file = currentFile;
         position = currentPosition;
@@ -125,6 +135,7 @@ final class SyncProgress {
                 lastErrorAt, lastEventAt, c == null ? null : c.host(), c == null ? 0 : c.port(), failovers,
                 connectionAttempts, refusedNow, lag == null ? null : lag.seconds(), lag == null ? null : lag.bytes(),
                 lag == null ? null : lag.transactions(), metrics.events.getOneMinuteRate(),
-                metrics.transactions.getOneMinuteRate(), metrics.bytes.getOneMinuteRate());
+                metrics.transactions.getOneMinuteRate(), metrics.bytes.getOneMinuteRate(), lastGtid,
+                lastTransactionAt);
     }
 }

@@ -40,6 +40,8 @@ import java.util.Map;
  * @param eventsPerSecond    events received per second, over the last minute
  * @param transactionsPerSecond transactions committed to Kafka per second, over the last minute
  * @param bytesPerSecond     bytes committed to Kafka per second, over the last minute
+ * @param lastGtid           the GTID of the last transaction committed to Kafka since start, or {@code null}
+ * @param lastTransactionAt  the source's timestamp of that transaction's last event (its commit), or {@code null}
  */
 public record SyncerStatus(SyncerState state, String host, int port, String user, long serverId, String sourceUuid,
                            String sourceVersion, String executedGtidSet, String file, long position,
@@ -47,7 +49,7 @@ public record SyncerStatus(SyncerState state, String host, int port, String user
                            Instant lastEventAt, String currentHost, int currentPort, long failovers,
                            long connectionAttempts, Map<String, String> refusedSources, Long lagSeconds,
                            Long lagBytes, Long lagTransactions, double eventsPerSecond, double transactionsPerSecond,
-                           double bytesPerSecond) {
+                           double bytesPerSecond, String lastGtid, Instant lastTransactionAt) {
     public SyncerStatus {
         refusedSources = Map.copyOf(refusedSources);
     }

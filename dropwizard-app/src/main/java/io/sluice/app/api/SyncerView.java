@@ -16,12 +16,15 @@ import java.util.Map;
  * @param lagTransactions transactions the source has executed that Kafka does not hold; {@code null} when unknown
  * @param throughput      what the syncer commits to Kafka, per second, over the last minute
  * @param progress        while catching up: what is left and when it should be done; {@code null} otherwise
+ * @param lastGtid        the GTID of the last transaction committed to Kafka, {@code null} before the first since
+ *                        the syncer started
+ * @param lastTransactionAt the source's timestamp of that transaction's commit (seconds precision)
  */
 public record SyncerView(String state, SourceView source, Long serverId, String sourceUuid, String sourceVersion,
                          String executedGtidSet, String file, long position, long transactions, long bytes,
                          ErrorView lastError, Instant lastEventAt, SourceView currentSource, long failovers,
                          Map<String, String> refusedSources, Long lagSeconds, Long lagBytes, Long lagTransactions,
-                         Throughput throughput, Progress progress) {
+                         Throughput throughput, Progress progress, String lastGtid, Instant lastTransactionAt) {
     /** The source, without its password. */
     public record SourceView(String host, int port, String user) {
     }
@@ -49,6 +52,6 @@ public record SyncerView(String state, SourceView source, Long serverId, String 
     /** A stopped, never-configured syncer. */
     public static SyncerView unconfigured(String executedGtidSet) {
         return new SyncerView("STOPPED", null, null, null, null, executedGtidSet, null, 0, 0, 0, null, null, null, 0,
-                Map.of(), null, null, null, Throughput.ZERO, null);
+                Map.of(), null, null, null, Throughput.ZERO, null, null, null);
     }
 }

@@ -119,11 +119,13 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
     }
 
     /** Stores the settings (every node sees them) and reconciles here at once. */
-    public synchronized SyncerView configure(SyncerRequest request) {
-        SettingsStore.Stored stored = new SettingsStore.Stored(request, true);
-        store.save(stored);
-        wanted = stored;
-        reconcile();
+    public SyncerView configure(SyncerRequest request) {
+        synchronized (this) {
+            SettingsStore.Stored stored = new SettingsStore.Stored(request, true);
+            store.save(stored);
+            wanted = stored;
+            reconcile();
+        }
         return status();
     }
 
@@ -132,25 +134,29 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
      *
      * @return empty when it was never configured (there is nothing to start)
      */
-    public synchronized Optional<SyncerView> resume() {
-        if (wanted == null) {
-            return Optional.empty();
+    public Optional<SyncerView> resume() {
+        synchronized (this) {
+            if (wanted == null) {
+                return Optional.empty();
+            }
+            SettingsStore.Stored stored = new SettingsStore.Stored(wanted.request(), true);
+            store.save(stored);
+            wanted = stored;
+            reconcile();
         }
-        SettingsStore.Stored stored = new SettingsStore.Stored(wanted.request(), true);
-        store.save(stored);
-        wanted = stored;
-        reconcile();
         return Optional.of(status());
     }
 
     /** Stores that the syncer should stay stopped, wherever it runs. */
-    public synchronized SyncerView halt() {
-        if (wanted != null) {
-            SettingsStore.Stored stored = new SettingsStore.Stored(wanted.request(), false);
-            store.save(stored);
-            wanted = stored;
+    public SyncerView halt() {
+        synchronized (this) {
+            if (wanted != null) {
+                SettingsStore.Stored stored = new SettingsStore.Stored(wanted.request(), false);
+                store.save(stored);
+                wanted = stored;
+            }
+            reconcile();
         }
-        reconcile();
         return status();
     }
 
@@ -188,7 +194,7 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
         String state = stored.running() ? "WAITING_FOR_LEADER" : "STOPPED";
         return new SyncerView(state, new SyncerView.SourceView(s.host(), s.port(), s.user()), serverId(stored.request()),
                 null, null, executed, null, 0, 0, 0, null, null, null, 0, java.util.Map.of(), null, null,
-                null, SyncerView.Throughput.ZERO, null);
+                null, SyncerView.Throughput.ZERO, null, null, null);
     }
 
     /** The REST view of a running syncer's status; the estimate uses the last minute's rate. */
@@ -210,7 +216,7 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
                 s.currentHost() == null ? null : new SyncerView.SourceView(s.currentHost(), s.currentPort(), s.user()),
                 s.failovers(), s.refusedSources(), s.lagSeconds(), s.lagBytes(), s.lagTransactions(),
                 new SyncerView.Throughput(s.eventsPerSecond(), s.transactionsPerSecond(), s.bytesPerSecond()),
-                progress);
+                progress, s.lastGtid(), s.lastTransactionAt());
     }
 
     private String topicGtids() {

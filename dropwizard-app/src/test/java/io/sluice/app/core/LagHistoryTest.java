@@ -46,7 +46,7 @@ class LagHistoryTest {
 
     private static SyncerView running(long lagSeconds) {
         return new SyncerView("RUNNING", null, null, null, null, "", null, 4, 0, 0, null, null, null, 0, Map.of(),
-                lagSeconds, lagSeconds * 100, lagSeconds * 2, SyncerView.Throughput.ZERO, null);
+                lagSeconds, lagSeconds * 100, lagSeconds * 2, SyncerView.Throughput.ZERO, null, null, null);
     }
 
     @Test

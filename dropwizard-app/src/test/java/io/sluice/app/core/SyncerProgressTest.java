@@ -15,7 +15,7 @@ class SyncerProgressTest {
                                        double bytesPerSecond) {
         return new SyncerStatus(SyncerState.RUNNING, "h", 3306, "repl", 7, null, null, "", "binlog.000001", 4, 10,
                 100, null, 0, null, null, "h", 3306, 0, 1, Map.of(), lagSeconds, lagBytes, lagTransactions, 50,
-                txPerSecond, bytesPerSecond);
+                txPerSecond, bytesPerSecond, null, null);
     }
 
     @Test
