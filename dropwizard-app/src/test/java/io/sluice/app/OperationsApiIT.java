@@ -380,6 +380,14 @@ class OperationsApiIT {
         assertThat(checks.path("syncer").path("healthy").asBoolean()).isTrue();
         assertThat(checks.path("syncer").path("message").asText()).contains("RUNNING");
 
+        // a port taken by someone else: the listener cannot start, and says why
+        try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
+            taken.bind(new java.net.InetSocketAddress("127.0.0.1", facadePort));
+            JsonNode refused = fails(503, "POST", "/api/v1/facade/start", null);
+            assertThat(refused.path("message").asText()).contains("could not start");
+            assertThat(get("/api/v1/facade").path("state").asText()).isEqualTo("STOPPED");
+        }
+
         assertThat(ok("POST", "/api/v1/facade/start", null).path("state").asText()).isEqualTo("RUNNING");
         assertThat(admin("/healthcheck").statusCode()).isEqualTo(200);
     }

@@ -59,9 +59,14 @@ public final class FacadeManager implements Managed {
         s.groupMembers(() -> groupMembers.get());
         try {
             s.start();
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (InterruptedException e) {
             s.close();
             throw e;
+        } catch (Exception e) {
+            // Netty rethrows the bind's IOException (a port in use) unchecked
+            s.close();
+            throw new IllegalStateException("cannot listen on " + settings.bindHost + ":" + settings.port + ": "
+                    + e, e);
         }
         server = s;
     }
