@@ -59,6 +59,7 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         bootstrap.addCommand(new TopicCommand(System.out));
         bootstrap.addCommand(new StatusCommand(System.out));
+        bootstrap.addCommand(new io.sluice.app.cli.HashPasswordCommand(System.out, () -> System.in));
     }
 
     /** Exits with the failed command's own status (see {@link CommandFailure}), not 1 for every failure. */

@@ -1,6 +1,9 @@
 package io.sluice.app;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.validation.ValidationMethod;
+import jakarta.validation.constraints.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.dropwizard.core.Configuration;
@@ -178,18 +181,57 @@ public class SluiceConfiguration extends Configuration {
         }
     }
 
-    /** An account of the facade. */
+    /**
+     * An account of the facade, by its hashes: what {@code sluice hash-password} prints. The file never holds a
+     * password, and the facade never needs one (it verifies every login on the plugins' fast paths).
+     */
     public static class FacadeUser {
         @NotBlank
         @JsonProperty
         public String user;
+        /** 64 hex digits: SHA256(SHA256(password)). */
+        @JsonProperty("caching_sha2_password")
+        public String cachingSha2Password;
+        /** {@code *} and 40 hex digits: SHA1(SHA1(password)), as MySQL stores it. */
+        @JsonProperty("mysql_native_password")
+        public String mysqlNativePassword;
+        /** {@code replication} (dump, and what replicas ask) or {@code admin} (also KILL and every process). */
         @NotNull
+        @Pattern(regexp = "replication|admin", message = "must be replication or admin")
+        @JsonProperty
+        public String role = "replication";
+        /** Refused: a plain-text password does not belong in a file. */
         @JsonProperty
         public String password;
 
+        @ValidationMethod(message = "holds a plain-text password: replace it with the caching_sha2_password and "
+                + "mysql_native_password lines that `java -jar sluice.jar hash-password` prints")
+        @JsonIgnore
+        public boolean isWithoutPlainPassword() {
+            return password == null;
+        }
+
+        @ValidationMethod(message = "needs caching_sha2_password or mysql_native_password (or both), as "
+                + "`java -jar sluice.jar hash-password` prints them, each in its exact form")
+        @JsonIgnore
+        public boolean isHashed() {
+            try {
+                account();
+                return true;
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+
+        /** The account the facade checks logins against. */
+        public io.sluice.facade.Account account() {
+            return io.sluice.facade.Account.fromHashes(user, cachingSha2Password, mysqlNativePassword,
+                    "admin".equals(role));
+        }
+
         @Override
         public String toString() {
-            return "FacadeUser[" + user + "]";
+            return "FacadeUser[" + user + ", " + role + "]";
         }
     }
 

@@ -32,6 +32,11 @@ final class SluiceCli {
     }
 
     static Result run(String... args) {
+        return runWithInput("", args);
+    }
+
+    /** A command line whose standard input holds {@code input}. */
+    static Result runWithInput(String input, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
@@ -40,6 +45,8 @@ final class SluiceCli {
         bootstrap.addCommand(new CheckCommand<>(app));
         bootstrap.addCommand(new TopicCommand(stdout));
         bootstrap.addCommand(new StatusCommand(stdout));
+        bootstrap.addCommand(new io.sluice.app.cli.HashPasswordCommand(stdout,
+                () -> new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8))));
         Optional<Throwable> failure = new Cli(new JarLocation(SluiceApplication.class), bootstrap, stdout, err)
                 .run(args);
         stdout.flush();

@@ -67,7 +67,7 @@ final class AdminStatements {
                 }
                 Matcher kill = KILL.matcher(statement);
                 if (kill.matches()) {
-                    kill(kill.group(2));
+                    kill(session, kill.group(2));
                     return QueryResponder.Answer.OK;
                 }
                 return null;
@@ -105,6 +105,9 @@ final class AdminStatements {
         List<List<String>> rows = new ArrayList<>();
         for (ReplicaRegistry.Entry e : registry.connections()) {
             boolean self = e.connectionId == session.connectionId;
+            if (!self && !session.admin && !java.util.Objects.equals(e.user, session.user)) {
+                continue; // without PROCESS, MySQL lists the account's own connections only
+            }
             String command;
             String state = "";
             String info = null;
@@ -135,12 +138,24 @@ final class AdminStatements {
      * KILL [CONNECTION | QUERY] id. Both close the connection: the only long-running "query" on a Sluice node is a
      * dump, and MySQL's KILL QUERY of a dump thread ends the dump, after which the replica reconnects.
      */
-    private void kill(String id) {
+    /**
+     * KILL: any connection for an administrator; for a replication account its own connections only, with MySQL's
+     * errors (1094 for an unknown id, 1095 for another account's).
+     */
+    private void kill(Session session, String id) {
         long connectionId;
         try {
             connectionId = Long.parseLong(id);
         } catch (NumberFormatException e) {
             throw MysqlError.ER_NO_SUCH_THREAD.exception(new java.math.BigInteger(id));
+        }
+        if (!session.admin) {
+            long killed = connectionId;
+            ReplicaRegistry.Entry target = registry.connections().stream().filter(e -> e.connectionId == killed)
+                    .findFirst().orElseThrow(() -> MysqlError.ER_NO_SUCH_THREAD.exception(killed));
+            if (killed != session.connectionId && !java.util.Objects.equals(target.user, session.user)) {
+                throw MysqlError.ER_KILL_DENIED_ERROR.exception(killed);
+            }
         }
         if (!registry.kill(connectionId)) {
             throw MysqlError.ER_NO_SUCH_THREAD.exception(connectionId);

@@ -74,7 +74,7 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
     private Session session;
     private PacketOut out;
     private ReplicaRegistry.Entry entry;
-    private String pendingPassword;
+    private Account pendingAccount;
     /** The plugin of the AuthSwitchRequest sent, whose answer {@link #authSwitchResponse} checks. */
     private String pendingPlugin;
     private ScheduledFuture<?> loginDeadline;
@@ -186,31 +186,34 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         session.database = hello.database() == null || hello.database().isEmpty() ? null : hello.database();
         session.capabilities = hello.capabilities() & SERVER_CAPABILITIES;
         entry.user = hello.user();
-        Optional<String> password = credentials.password(hello.user());
-        if (password.isEmpty()) {
+        Optional<Account> found = credentials.account(hello.user());
+        if (found.isEmpty()) {
             denied(ctx, hello.authResponse().length > 0);
             return;
         }
+        Account account = found.get();
         String plugin = hello.authPlugin();
         byte[] response = hello.authResponse();
         // A client whose default plugin is mysql_native_password (mariadb --default-auth=mysql_native_password,
         // a MariaDB replica's I/O thread) drops the greeting's nonce, which was meant for caching_sha2_password,
         // and sends an empty response to get a switch (client_mpvio_read_packet of libmysqlclient, libmariadb and
         // MariaDB's server-side client); MySQL then switches it to the account's plugin. Taken for "no password",
-        // it would be denied whatever its password. Sluice's accounts have a password and no plugin: it switches
-        // such a client to mysql_native_password, the plugin it asked for and therefore has (MariaDB's replication
-        // client has no caching_sha2_password and fails with error 2059 when switched to it).
-        boolean nativeAwaitingSwitch = Auth.NATIVE.equals(plugin) && response.length == 0
-                && !password.get().isEmpty();
-        if (Auth.NATIVE.equals(plugin) && !nativeAwaitingSwitch) {
-            finish(ctx, Auth.verifyNative(response, nonce, hash(password.get(), true)), response.length > 0, false);
-        } else if (Auth.CACHING_SHA2.equals(plugin)) {
-            finish(ctx, Auth.verifySha2(response, nonce, hash(password.get(), false)), response.length > 0, true);
+        // it would be denied whatever its password. It is switched to mysql_native_password, the plugin it asked
+        // for and therefore has (MariaDB's replication client has no caching_sha2_password and fails with error
+        // 2059 when switched to it), when the account has that plugin.
+        boolean nativeAwaitingSwitch = Account.NATIVE_PLUGIN.equals(plugin) && response.length == 0
+                && account.hasPassword();
+        if (Account.NATIVE_PLUGIN.equals(plugin) && !nativeAwaitingSwitch && account.supports(plugin)) {
+            finish(ctx, account, Auth.verifyNative(response, nonce, account.nativeHash()), response.length > 0,
+                    false);
+        } else if (Account.SHA2_PLUGIN.equals(plugin) && account.supports(plugin)) {
+            finish(ctx, account, Auth.verifySha2(response, nonce, account.sha2Hash()), response.length > 0, true);
         } else {
-            // native without a scramble: switch to mysql_native_password; an unknown or missing plugin: switch to
-            // caching_sha2_password; both with the greeting's nonce
-            pendingPassword = password.get();
-            pendingPlugin = nativeAwaitingSwitch ? Auth.NATIVE : Auth.CACHING_SHA2;
+            // switch, with the greeting's nonce, to the plugin the client asked for when the account has it, else
+            // to one the account has: caching_sha2_password first
+            pendingAccount = account;
+            pendingPlugin = Account.NATIVE_PLUGIN.equals(plugin) && account.supports(Account.NATIVE_PLUGIN)
+                    || !account.supports(Account.SHA2_PLUGIN) ? Account.NATIVE_PLUGIN : Account.SHA2_PLUGIN;
             state = State.AUTH_SWITCH;
             out.writeAndFlush(new PacketWriter(64).u8(Packets.EOF).nulString(pendingPlugin).bytes(nonce).u8(0)
                     .toByteArray());
@@ -220,29 +223,24 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
     private void authSwitchResponse(ChannelHandlerContext ctx, MysqlPacket packet) {
         out.sequence(packet.sequenceId() + 1);
         byte[] response = packet.payload();
-        String password = pendingPassword;
-        boolean nativeSwitch = Auth.NATIVE.equals(pendingPlugin);
-        pendingPassword = null;
+        Account account = pendingAccount;
+        boolean nativeSwitch = Account.NATIVE_PLUGIN.equals(pendingPlugin);
+        pendingAccount = null;
         pendingPlugin = null;
         if (nativeSwitch) {
-            finish(ctx, Auth.verifyNative(response, nonce, hash(password, true)), response.length > 0, false);
+            finish(ctx, account, Auth.verifyNative(response, nonce, account.nativeHash()), response.length > 0,
+                    false);
         } else {
-            finish(ctx, Auth.verifySha2(response, nonce, hash(password, false)), response.length > 0, true);
+            finish(ctx, account, Auth.verifySha2(response, nonce, account.sha2Hash()), response.length > 0, true);
         }
     }
 
-    private static byte[] hash(String password, boolean nativeHash) {
-        if (password.isEmpty()) {
-            return new byte[0];
-        }
-        return nativeHash ? Auth.nativeHash(password) : Auth.sha2Hash(password);
-    }
-
-    private void finish(ChannelHandlerContext ctx, boolean ok, boolean usedPassword, boolean sha2) {
+    private void finish(ChannelHandlerContext ctx, Account account, boolean ok, boolean usedPassword, boolean sha2) {
         if (!ok) {
             denied(ctx, usedPassword);
             return;
         }
+        session.admin = account.admin();
         if (sha2 && usedPassword) {
             out.write(new byte[] {0x01, Auth.FAST_AUTH_SUCCESS});
         }

@@ -12,6 +12,8 @@ final class Session {
     final long connectionId;
     final String remoteHost;
     String user;
+    /** Whether the account may run administrative statements (see {@link Account#admin()}). */
+    volatile boolean admin;
     int capabilities;
     final Map<String, String> userVariables = new HashMap<>();
     /** The default database (connect-with-db, COM_INIT_DB, USE); {@code null} = none. */

@@ -38,6 +38,7 @@ class AdministrativeSqlTest {
         responder = new QueryResponder(CONFIG, () -> tail, () -> "CRC32", List::of, () -> purged,
                 new AdminStatements(CONFIG, () -> files, registry));
         session = new Session(7, "10.0.0.9");
+        session.admin = true;
         session.user = "repl";
         registry.add(7, "10.0.0.9").user = "repl";
     }
@@ -114,6 +115,21 @@ class AdministrativeSqlTest {
         registry.add(9, "10.0.0.12");
         assertThat(responder.answer(session, sql)).isSameAs(QueryResponder.Answer.OK);
         assertThat(registry.connections()).extracting(c -> c.connectionId).containsExactly(7L);
+    }
+
+    @Test
+    void aReplicationAccountSeesAndKillsItsOwnConnectionsOnly() {
+        session.admin = false;
+        registry.add(9, "10.0.0.12").user = "other";
+        registry.add(10, "10.0.0.13").user = "repl";
+        assertThat(rs("SHOW PROCESSLIST").rows()).extracting(r -> r.get(0)).containsExactly("7", "10");
+        MysqlException denied = catchThrowableOfType(MysqlException.class, () -> responder.answer(session, "KILL 9"));
+        assertThat(denied.code()).isEqualTo(1095);
+        assertThat(denied.getMessage()).isEqualTo("You are not owner of thread 9");
+        assertThat(catchThrowableOfType(MysqlException.class, () -> responder.answer(session, "KILL 99")).code())
+                .isEqualTo(1094);
+        assertThat(responder.answer(session, "KILL 10")).isSameAs(QueryResponder.Answer.OK);
+        assertThat(registry.connections()).extracting(c -> c.connectionId).containsExactly(7L, 9L);
     }
 
     // --- variables and functions

@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.lifecycle.Managed;
 import io.sluice.app.SluiceConfiguration;
 import io.sluice.app.api.FacadeView;
+import io.sluice.facade.Account;
 import io.sluice.facade.Credentials;
 import io.sluice.facade.FacadeConfig;
 import io.sluice.facade.FacadeMetrics;
@@ -82,17 +83,36 @@ public final class FacadeManager implements Managed {
 
     private Credentials credentials() {
         if (!settings.users.isEmpty()) {
-            return user -> settings.users.stream().filter(u -> u.user.equals(user)).map(u -> u.password).findFirst();
+            java.util.Map<String, Account> accounts = new java.util.HashMap<>();
+            for (SluiceConfiguration.FacadeUser u : settings.users) {
+                accounts.put(u.user, u.account());
+            }
+            return new Credentials() {
+                @Override
+                public Optional<String> password(String user) {
+                    return Optional.empty();
+                }
+
+                @Override
+                public Optional<Account> account(String user) {
+                    return Optional.ofNullable(accounts.get(user));
+                }
+            };
         }
         return user -> syncer.source().filter(s -> s.user().equals(user)).map(s -> s.password());
     }
 
     /** Whether {@code user} with {@code password} may log in to the facade (for the kingbus alias's check). */
     public boolean accepts(String user, String password) {
-        Optional<String> known = credentials().password(user);
-        return known.isPresent() && java.security.MessageDigest.isEqual(
-                known.get().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Optional<Account> known = credentials().account(user);
+        if (known.isEmpty()) {
+            return false;
+        }
+        Account a = known.get();
+        return a.sha2Hash() != null ? java.security.MessageDigest.isEqual(a.sha2Hash(),
+                password.isEmpty() ? new byte[0] : io.sluice.model.protocol.Auth.sha2Hash(password))
+                : java.security.MessageDigest.isEqual(a.nativeHash(),
+                password.isEmpty() ? new byte[0] : io.sluice.model.protocol.Auth.nativeHash(password));
     }
 
     /** Closes the listener and every connection; the node goes on following the topic. */

@@ -1,0 +1,77 @@
+package io.sluice.app.cli;
+
+import io.dropwizard.core.cli.Command;
+import io.dropwizard.core.setup.Bootstrap;
+import io.sluice.facade.Account;
+import net.sourceforge.argparse4j.inf.Namespace;
+import net.sourceforge.argparse4j.inf.Subparser;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+
+/**
+ * {@code sluice hash-password}: the lines of a {@code facade.users} entry for a password, so that the configuration
+ * file holds hashes only. The password is read from the terminal without echo, or from the first line of standard
+ * input when that is not a terminal (a pipe from a secret store), never from the command line, where the shell's
+ * history and {@code ps} would keep it.
+ */
+public final class HashPasswordCommand extends Command {
+    private final PrintStream out;
+    private final Supplier<InputStream> in;
+
+    public HashPasswordCommand(PrintStream out, Supplier<InputStream> in) {
+        super("hash-password", "print the facade.users hashes of a password read from the terminal or stdin");
+        this.out = out;
+        this.in = in;
+    }
+
+    @Override
+    public void configure(Subparser subparser) {
+        subparser.addArgument("--user").setDefault("repl").help("the account's name in the printed entry");
+        subparser.addArgument("--role").choices("replication", "admin").setDefault("replication")
+                .help("replication (dump and what replicas ask) or admin (also KILL, every process)");
+    }
+
+    @Override
+    public void run(Bootstrap<?> bootstrap, Namespace namespace) {
+        String password = readPassword();
+        if (password.isEmpty()) {
+            throw new CommandFailure(CommandFailure.CANNOT_CHECK, "no password given: type one, or pipe it in");
+        }
+        out.println("# facade.users entry; the password itself is not stored anywhere");
+        out.println("- user: " + namespace.getString("user"));
+        out.println("  role: " + namespace.getString("role"));
+        out.println("  caching_sha2_password: \"" + Account.sha2Hex(password) + "\"");
+        out.println("  mysql_native_password: \"" + Account.nativeHex(password) + "\"");
+        out.flush();
+    }
+
+    private String readPassword() {
+        Console console = System.console();
+        if (console != null) {
+            char[] typed = console.readPassword("password: ");
+            return typed == null ? "" : new String(typed);
+        }
+        try {
+            String line = new BufferedReader(new InputStreamReader(in.get(), StandardCharsets.UTF_8)).readLine();
+            return line == null ? "" : line;
+        } catch (IOException e) {
+            throw new CommandFailure(CommandFailure.CANNOT_CHECK, "cannot read the password: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void onError(io.dropwizard.core.cli.Cli cli, Namespace namespace, Throwable e) {
+        if (e instanceof CommandFailure) {
+            cli.getStdErr().println(e.getMessage());
+        } else {
+            super.onError(cli, namespace, e);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.sluice.facade;
+
+import io.sluice.model.protocol.Auth;
+
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * A facade account as authentication needs it: the hashes a MySQL server stores, never the password. The
+ * caching_sha2_password fast path needs only SHA256(SHA256(password)) and mysql_native_password only
+ * SHA1(SHA1(password)), so the facade verifies a login with either without ever holding the password: every login
+ * takes the fast path, which MySQL itself leaves only when its cache is empty.
+ *
+ * @param user       the account name
+ * @param sha2Hash   SHA256(SHA256(password)), 32 bytes; empty for an account without a password; {@code null}
+ *                   when the account cannot use caching_sha2_password
+ * @param nativeHash SHA1(SHA1(password)), 20 bytes; empty for no password; {@code null} when the account cannot use
+ *                   mysql_native_password
+ * @param admin      whether it may run administrative statements ({@code KILL}, every connection in
+ *                   {@code SHOW PROCESSLIST}); a replication account may log in, read what replicas read and dump
+ */
+public record Account(String user, byte[] sha2Hash, byte[] nativeHash, boolean admin) {
+    public static final String SHA2_PLUGIN = Auth.CACHING_SHA2;
+    public static final String NATIVE_PLUGIN = Auth.NATIVE;
+
+    public Account {
+        if (sha2Hash == null && nativeHash == null) {
+            throw new IllegalArgumentException("account " + user + " has neither a caching_sha2_password nor a "
+                    + "mysql_native_password hash");
+        }
+        if (sha2Hash != null && sha2Hash.length != 0 && sha2Hash.length != 32) {
+            throw new IllegalArgumentException("account " + user + ": a caching_sha2_password hash is 32 bytes");
+        }
+        if (nativeHash != null && nativeHash.length != 0 && nativeHash.length != 20) {
+            throw new IllegalArgumentException("account " + user + ": a mysql_native_password hash is 20 bytes");
+        }
+    }
+
+    /** An account that knows its password (the syncer's source account): both plugins, all statements. */
+    public static Account fromPassword(String user, String password) {
+        return new Account(user, password.isEmpty() ? new byte[0] : Auth.sha2Hash(password),
+                password.isEmpty() ? new byte[0] : Auth.nativeHash(password), true);
+    }
+
+    /**
+     * An account from its hashes as configured.
+     *
+     * @param sha2Hex   64 hex digits of SHA256(SHA256(password)), or {@code null}
+     * @param nativeHex MySQL's form of SHA1(SHA1(password)): {@code *} and 40 hex digits (as in
+     *                  {@code mysql.user.authentication_string}), or {@code null}
+     * @throws IllegalArgumentException for a hash of the wrong form, naming which
+     */
+    public static Account fromHashes(String user, String sha2Hex, String nativeHex, boolean admin) {
+        byte[] sha2 = null;
+        if (sha2Hex != null) {
+            sha2 = parseHex(user, "caching_sha2_password", sha2Hex.trim(), 64);
+        }
+        byte[] nat = null;
+        if (nativeHex != null) {
+            String h = nativeHex.trim();
+            if (!h.startsWith("*") || h.length() != 41) {
+                throw new IllegalArgumentException("account " + user + ": mysql_native_password must be '*' and 40 hex"
+                        + " digits, as `sluice hash-password` prints it");
+            }
+            nat = parseHex(user, "mysql_native_password", h.substring(1), 40);
+        }
+        return new Account(user, sha2, nat, admin);
+    }
+
+    private static byte[] parseHex(String user, String plugin, String hex, int digits) {
+        if (hex.length() != digits) {
+            throw new IllegalArgumentException("account " + user + ": " + plugin + " must be " + digits
+                    + " hex digits, as `sluice hash-password` prints it");
+        }
+        try {
+            return HexFormat.of().parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("account " + user + ": " + plugin + " is not hexadecimal");
+        }
+    }
+
+    /** SHA256(SHA256(password)) in hex, as {@link #fromHashes} reads it. */
+    public static String sha2Hex(String password) {
+        return HexFormat.of().formatHex(Auth.sha2Hash(password));
+    }
+
+    /** {@code *} and SHA1(SHA1(password)) in upper-case hex, MySQL's own form. */
+    public static String nativeHex(String password) {
+        return "*" + HexFormat.of().formatHex(Auth.nativeHash(password)).toUpperCase(Locale.ROOT);
+    }
+
+    /** Whether the account can log in with {@code plugin}. */
+    public boolean supports(String plugin) {
+        return NATIVE_PLUGIN.equals(plugin) ? nativeHash != null : SHA2_PLUGIN.equals(plugin) && sha2Hash != null;
+    }
+
+    /** Whether the account has a password (an empty hash means none). */
+    boolean hasPassword() {
+        return (sha2Hash != null ? sha2Hash : nativeHash).length > 0;
+    }
+
+    /** Never shows the hashes. */
+    @Override
+    public String toString() {
+        return "Account[" + user + (admin ? ", admin" : ", replication") + "]";
+    }
+}
