@@ -36,7 +36,12 @@ import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.sluice.facade.GroupMember;
 import io.sluice.kafka.binlog.TopicFollower;
 
+import io.sluice.app.security.IpAllowlistFilter;
+import io.sluice.model.net.IpAllowlist;
+import io.sluice.model.net.RefusalLog;
+import jakarta.servlet.DispatcherType;
 import java.net.InetAddress;
+import java.util.EnumSet;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -148,6 +153,12 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         environment.healthChecks().register("facade", new SluiceHealthChecks.Facade(facade));
 
         registerLagGauges(environment.metrics(), syncer);
+        IpAllowlistFilter apiAllowlist = new IpAllowlistFilter(IpAllowlist.parse(config.api.ipAllowlist),
+                environment.metrics().counter("sluice.api.refused"), new RefusalLog());
+        environment.servlets().addFilter("ip-allowlist", apiAllowlist)
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        environment.admin().addFilter("ip-allowlist", apiAllowlist)
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
         environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(
                 PrometheusMetrics.registry(environment.metrics()))).addMapping("/prometheus");
     }

@@ -151,6 +151,20 @@ public class SluiceConfiguration extends Configuration {
         @JsonProperty
         public long sharedWindowBytes = FacadeConfig.DEFAULT_SHARED_WINDOW_BYTES;
         /**
+         * CIDR ranges (IPv4, IPv6) that may connect to the facade; empty = every address. Others get MySQL's ERR
+         * 1130 and are disconnected.
+         */
+        @NotNull
+        @JsonProperty
+        public List<String> ipAllowlist = new ArrayList<>();
+
+        @ValidationMethod(message = "facade.ipAllowlist holds an entry that is not an IPv4 or IPv6 address or "
+                + "CIDR range (such as 10.0.0.0/8, 192.168.1.7 or fd00::/8)")
+        @JsonIgnore
+        public boolean isIpAllowlistValid() {
+            return allowlistValid(ipAllowlist);
+        }
+        /**
          * A MySQL server with the schema (typically a replica of Sluice) that answers SHOW CREATE TABLE,
          * information_schema, snapshot reads and the like for CDC tools; absent = such statements get an ERR.
          */
@@ -204,15 +218,16 @@ public class SluiceConfiguration extends Configuration {
         @JsonProperty
         public String password;
 
-        @ValidationMethod(message = "holds a plain-text password: replace it with the caching_sha2_password and "
-                + "mysql_native_password lines that `java -jar sluice.jar hash-password` prints")
+        @ValidationMethod(message = "a facade.users entry holds a plain-text password: replace it with the "
+                + "caching_sha2_password and mysql_native_password lines that `java -jar sluice.jar hash-password` "
+                + "prints")
         @JsonIgnore
         public boolean isWithoutPlainPassword() {
             return password == null;
         }
 
-        @ValidationMethod(message = "needs caching_sha2_password or mysql_native_password (or both), as "
-                + "`java -jar sluice.jar hash-password` prints them, each in its exact form")
+        @ValidationMethod(message = "a facade.users entry needs caching_sha2_password or mysql_native_password (or "
+                + "both), as `java -jar sluice.jar hash-password` prints them, each in its exact form")
         @JsonIgnore
         public boolean isHashed() {
             try {
@@ -272,4 +287,36 @@ public class SluiceConfiguration extends Configuration {
     @NotNull
     @JsonProperty
     public StatusSettings status = new StatusSettings();
+
+    /** The REST API's and the admin port's settings. */
+    public static class ApiSettings {
+        /**
+         * CIDR ranges (IPv4, IPv6) that may call the REST port and the admin port; empty = every address. Others get
+         * 403.
+         */
+        @NotNull
+        @JsonProperty
+        public List<String> ipAllowlist = new ArrayList<>();
+
+        @ValidationMethod(message = "api.ipAllowlist holds an entry that is not an IPv4 or IPv6 address or CIDR "
+                + "range (such as 10.0.0.0/8, 192.168.1.7 or fd00::/8)")
+        @JsonIgnore
+        public boolean isIpAllowlistValid() {
+            return allowlistValid(ipAllowlist);
+        }
+    }
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    public ApiSettings api = new ApiSettings();
+
+    static boolean allowlistValid(List<String> entries) {
+        try {
+            io.sluice.model.net.IpAllowlist.parse(entries);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
 }

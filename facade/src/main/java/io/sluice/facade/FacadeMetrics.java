@@ -11,6 +11,7 @@ import com.codahale.metrics.MetricRegistry;
  * <ul>
  *   <li>{@code sluice.facade.connections.accepted}: connections accepted (before authentication)</li>
  *   <li>{@code sluice.facade.auth.failures}: logins refused (wrong password, unknown account)</li>
+ *   <li>{@code sluice.facade.connections.refused}: connections from addresses outside {@code facade.ipAllowlist}</li>
  *   <li>{@code sluice.facade.errors.<code>}: ERR packets sent to clients, by MySQL error code</li>
  *   <li>{@code sluice.facade.events.out}, {@code sluice.facade.transactions.out}, {@code sluice.facade.bytes.out}:
  *       binlog events, whole source transactions and event bytes sent to replicas, all replicas together</li>
@@ -23,6 +24,7 @@ public final class FacadeMetrics {
     private final MetricRegistry registry;
     final Meter accepted;
     final Counter authFailures;
+    final Counter refused;
     final Meter events;
     final Meter transactions;
     final Meter bytes;
@@ -31,6 +33,7 @@ public final class FacadeMetrics {
         this.registry = registry;
         this.accepted = registry.meter(PREFIX + "connections.accepted");
         this.authFailures = registry.counter(PREFIX + "auth.failures");
+        this.refused = registry.counter(PREFIX + "connections.refused");
         this.events = registry.meter(PREFIX + "events.out");
         this.transactions = registry.meter(PREFIX + "transactions.out");
         this.bytes = registry.meter(PREFIX + "bytes.out");

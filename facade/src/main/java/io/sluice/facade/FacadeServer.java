@@ -107,6 +107,14 @@ public final class FacadeServer implements AutoCloseable {
                 config.serverVersion(), config.serverId(), config.serverUuid());
     }
 
+    /**
+     * The addresses that may connect ({@code facade.ipAllowlist}); others get MySQL's ERR 1130 as their greeting and
+     * are disconnected. Takes effect for connections made after the call.
+     */
+    public void allowlist(io.sluice.model.net.IpAllowlist list) {
+        registry.allowlist(list);
+    }
+
     /** Where {@code performance_schema.replication_group_members} comes from (the cluster's membership view). */
     public void groupMembers(Supplier<List<GroupMember>> members) {
         this.groupMembers = members;

@@ -101,6 +101,17 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
                 ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
         session = new Session(connectionId, host);
         out = new PacketOut(ctx.channel(), registry.metrics());
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress a
+                && !registry.allowlist().allows(a.getAddress())) {
+            registry.metrics().refused.inc();
+            if (registry.refusals.shouldLog(host)) {
+                LOG.warn("facade refused a connection from {}: not in facade.ipAllowlist {} (logged once a minute "
+                        + "per address)", host, registry.allowlist());
+            }
+            out.writeAndFlush(Packets.err(MysqlError.ER_HOST_NOT_PRIVILEGED, host));
+            ctx.close();
+            return;
+        }
         registry.metrics().accepted.mark();
         if (registry.size() >= config.maxReplicas()) {
             out.writeAndFlush(Packets.err(MysqlError.ER_CON_COUNT_ERROR));

@@ -31,6 +31,19 @@ public final class ReplicaRegistry {
         this.topicEnd = end;
     }
 
+    /** Who may connect; everyone unless set. */
+    private volatile io.sluice.model.net.IpAllowlist allowlist = io.sluice.model.net.IpAllowlist.ALLOW_ALL;
+    /** When a refused address is worth a log line. */
+    final io.sluice.model.net.RefusalLog refusals = new io.sluice.model.net.RefusalLog();
+
+    void allowlist(io.sluice.model.net.IpAllowlist list) {
+        this.allowlist = list;
+    }
+
+    io.sluice.model.net.IpAllowlist allowlist() {
+        return allowlist;
+    }
+
     void sharedTail(SharedTail tail) {
         this.sharedTail = tail;
     }

@@ -57,6 +57,7 @@ public final class FacadeManager implements Managed {
                     backend.password));
         }
         FacadeServer s = new FacadeServer(config, credentials(), metrics);
+        s.allowlist(io.sluice.model.net.IpAllowlist.parse(settings.ipAllowlist));
         s.groupMembers(() -> groupMembers.get());
         try {
             s.start();

@@ -12,6 +12,7 @@ public enum MysqlError {
     ER_UNKNOWN_COM_ERROR(1047, "08S01", "Unknown command"),
     ER_PARSE_ERROR(1064, "42000", "%s"),
     ER_NO_SUCH_THREAD(1094, "HY000", "Unknown thread id: %d"),
+    ER_HOST_NOT_PRIVILEGED(1130, "HY000", "Host '%s' is not allowed to connect to this MySQL server"),
     ER_KILL_DENIED_ERROR(1095, "HY000", "You are not owner of thread %d"),
     ER_UNKNOWN_ERROR(1105, "HY000", "%s"),
     ER_NET_PACKET_TOO_LARGE(1153, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes"),
