@@ -157,6 +157,14 @@ public class SluiceConfiguration extends Configuration {
         @NotNull
         @JsonProperty
         public List<String> ipAllowlist = new ArrayList<>();
+        /** A client that is not dumping and stays silent this long is disconnected (MySQL's wait_timeout). */
+        @Min(1)
+        @JsonProperty
+        public long idleTimeoutSeconds = 28800;
+        /** Failed logins in a row from one address before its logins are slowed down; 0 = never. */
+        @Min(0)
+        @JsonProperty
+        public int failedLoginThreshold = 3;
 
         @ValidationMethod(message = "facade.ipAllowlist holds an entry that is not an IPv4 or IPv6 address or "
                 + "CIDR range (such as 10.0.0.0/8, 192.168.1.7 or fd00::/8)")

@@ -37,6 +37,7 @@ import static org.awaitility.Awaitility.await;
 class FacadeAccountsIT {
     private static final String REPL_PASSWORD = "Repl-Pa55-word";
     private static final String OPS_PASSWORD = "0ps-Adm1n-word";
+    private static final int IDLE_SECONDS = 5;
     private static KafkaCluster kafka;
     private static DropwizardTestSupport<SluiceConfiguration> app;
     private static int facadePort;
@@ -76,6 +77,8 @@ class FacadeAccountsIT {
                 "facade:",
                 "  bindHost: 127.0.0.1",
                 "  port: " + facadePort,
+                "  idleTimeoutSeconds: " + IDLE_SECONDS,
+                "  failedLoginThreshold: 2",
                 "  users:",
                 "    - user: repl",
                 "      role: replication",
@@ -180,6 +183,56 @@ class FacadeAccountsIT {
         }
         assertThatThrownBy(() -> SourceClient.connect("127.0.0.1", facadePort, "repl", OPS_PASSWORD,
                 Duration.ofSeconds(10), Duration.ofSeconds(10))).isInstanceOf(MysqlException.class);
+    }
+
+    private static long errors(int code) {
+        return app.getEnvironment().metrics().counter("sluice.facade.errors." + code).getCount();
+    }
+
+    /** The time a login takes, in ms; it either succeeds or is refused with 1045. */
+    private static long login(String password) {
+        long t0 = System.nanoTime();
+        try {
+            connect("repl", password, "caching_sha2_password").close();
+        } catch (SQLException e) {
+            assertThat(e.getErrorCode()).isEqualTo(1045);
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    @Test
+    void failedLoginsSlowDownTheNextOnesUntilOneSucceeds() throws Exception {
+        login(REPL_PASSWORD);
+        login("wrong-1");
+        login("wrong-2");
+        assertThat(login("wrong-3")).as("past 2 failures: 1 s").isGreaterThanOrEqualTo(900);
+        assertThat(login(REPL_PASSWORD)).as("3 failures: 2 s, even for the right password")
+                .isGreaterThanOrEqualTo(1900);
+        long t0 = System.nanoTime();
+        try (Connection c = connect("repl", REPL_PASSWORD, "caching_sha2_password")) {
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("a success cleared the address").isLessThan(900);
+        }
+    }
+
+    @Test
+    void anIdleClientIsDisconnectedAndADumpingOneIsNot() throws Exception {
+        long before = errors(4031);
+        try (SourceClient dump = SourceClient.connect("127.0.0.1", facadePort, "repl", REPL_PASSWORD,
+                Duration.ofSeconds(10), Duration.ofSeconds(60));
+             Connection idle = connect("repl", REPL_PASSWORD, "caching_sha2_password")) {
+            dump.execute("SET @source_binlog_checksum = 'CRC32', @master_binlog_checksum = 'CRC32'");
+            dump.dumpGtid(77, GtidSet.EMPTY);
+            Thread.sleep((IDLE_SECONDS + 2) * 1000L);
+            assertThatThrownBy(() -> {
+                try (Statement st = idle.createStatement()) {
+                    st.executeQuery("SELECT 1").close();
+                }
+            }).isInstanceOf(SQLException.class);
+            assertThat(errors(4031)).isEqualTo(before + 1);
+            try (Connection ops = connect("ops", OPS_PASSWORD, "caching_sha2_password")) {
+                assertThat(processIds(ops)).hasSize(2);
+            }
+        }
     }
 
     @Test

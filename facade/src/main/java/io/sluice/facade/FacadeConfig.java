@@ -21,10 +21,39 @@ import java.util.Objects;
  *                         = nowhere (they get an ERR naming the setting)
  * @param sharedWindowBytes how much of the topic's recent records the dumps share ({@link SharedTail}); 0 = none,
  *                         every dump reads with a consumer of its own
+ * @param limits           how long an idle client may stay, and how failed logins are slowed down
  */
 public record FacadeConfig(String bindHost, int port, long serverId, String serverUuid, String serverVersion,
                            String topic, Map<String, Object> consumerConfig, int maxReplicas, int sendBufferBytes,
-                           long maxEventBytes, MetadataBackend metadataBackend, long sharedWindowBytes) {
+                           long maxEventBytes, MetadataBackend metadataBackend, long sharedWindowBytes,
+                           Limits limits) {
+    /**
+     * Limits on clients.
+     *
+     * @param idleTimeout          a client that is not dumping and sends nothing for this long is disconnected with
+     *                             MySQL 8.0's ERR 4031, like {@code wait_timeout} (8 hours by default)
+     * @param failedLoginThreshold after this many failed logins in a row from one address, each further login from it
+     *                             is answered one second later per failure past the threshold, like MySQL's
+     *                             {@code connection_control} plugin; 0 = never
+     */
+    public record Limits(Duration idleTimeout, int failedLoginThreshold) {
+        public static final Limits DEFAULT = new Limits(Duration.ofHours(8), 3);
+
+        public Limits {
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            if (idleTimeout.isNegative() || idleTimeout.isZero() || failedLoginThreshold < 0) {
+                throw new IllegalArgumentException("idleTimeout must be positive, failedLoginThreshold at least 0");
+            }
+        }
+    }
+
+    /** Settings with the default limits. */
+    public FacadeConfig(String bindHost, int port, long serverId, String serverUuid, String serverVersion,
+                        String topic, Map<String, Object> consumerConfig, int maxReplicas, int sendBufferBytes,
+                        long maxEventBytes, MetadataBackend metadataBackend, long sharedWindowBytes) {
+        this(bindHost, port, serverId, serverUuid, serverVersion, topic, consumerConfig, maxReplicas,
+                sendBufferBytes, maxEventBytes, metadataBackend, sharedWindowBytes, Limits.DEFAULT);
+    }
     /** 256 MiB: the records of a busy source's last seconds, which caught-up replicas and their reconnects read. */
     public static final long DEFAULT_SHARED_WINDOW_BYTES = 256L * 1024 * 1024;
 
@@ -39,6 +68,7 @@ public record FacadeConfig(String bindHost, int port, long serverId, String serv
         if (sharedWindowBytes < 0) {
             throw new IllegalArgumentException("sharedWindowBytes " + sharedWindowBytes);
         }
+        Objects.requireNonNull(limits, "limits");
     }
 
     /** Settings with the default shared window. */
@@ -60,13 +90,19 @@ public record FacadeConfig(String bindHost, int port, long serverId, String serv
     /** These settings with statements forwarded to {@code backend}. */
     public FacadeConfig withMetadataBackend(MetadataBackend backend) {
         return new FacadeConfig(bindHost, port, serverId, serverUuid, serverVersion, topic, consumerConfig,
-                maxReplicas, sendBufferBytes, maxEventBytes, backend, sharedWindowBytes);
+                maxReplicas, sendBufferBytes, maxEventBytes, backend, sharedWindowBytes, limits);
     }
 
     /** These settings with a shared window of {@code bytes} (0 = none). */
     public FacadeConfig withSharedWindowBytes(long bytes) {
         return new FacadeConfig(bindHost, port, serverId, serverUuid, serverVersion, topic, consumerConfig,
-                maxReplicas, sendBufferBytes, maxEventBytes, metadataBackend, bytes);
+                maxReplicas, sendBufferBytes, maxEventBytes, metadataBackend, bytes, limits);
+    }
+
+    /** A copy with other limits on clients. */
+    public FacadeConfig withLimits(Limits newLimits) {
+        return new FacadeConfig(bindHost, port, serverId, serverUuid, serverVersion, topic, consumerConfig,
+                maxReplicas, sendBufferBytes, maxEventBytes, metadataBackend, sharedWindowBytes, newLimits);
     }
 
     /**

@@ -72,6 +72,7 @@ public final class FacadeServer implements AutoCloseable {
         if (serverChannel != null) {
             return;
         }
+        registry.throttle(new LoginThrottle(config.limits().failedLoginThreshold()));
         view = new TopicView(config.consumerConfig(), config.topic());
         TopicView v = view;
         registry.topicEnd(v::followedEnd);

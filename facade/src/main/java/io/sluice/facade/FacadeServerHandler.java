@@ -78,6 +78,8 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
     /** The plugin of the AuthSwitchRequest sent, whose answer {@link #authSwitchResponse} checks. */
     private String pendingPlugin;
     private ScheduledFuture<?> loginDeadline;
+    /** How long the answer to this connection's login waits (see {@link LoginThrottle}). */
+    private Duration answerDelay = Duration.ZERO;
 
     FacadeServerHandler(FacadeConfig config, Credentials credentials, ReplicaRegistry registry,
                         QueryResponder responder, long connectionId, Duration connectTimeout) {
@@ -185,6 +187,7 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
     }
 
     private void authenticate(ChannelHandlerContext ctx, MysqlPacket packet) {
+        answerDelay = registry.throttle().delay(session.remoteHost);
         byte[] payload = packet.payload();
         out.sequence(packet.sequenceId() + 1);
         if (HandshakeResponse.isSslRequest(payload)) {
@@ -252,21 +255,52 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
             return;
         }
         session.admin = account.admin();
-        if (sha2 && usedPassword) {
-            out.write(new byte[] {0x01, Auth.FAST_AUTH_SUCCESS});
-        }
-        out.writeAndFlush(Packets.ok(0, 0, Packets.STATUS_AUTOCOMMIT, 0));
+        registry.throttle().succeeded(session.remoteHost);
         state = State.COMMAND;
+        answer(ctx, () -> {
+            if (sha2 && usedPassword) {
+                out.write(new byte[] {0x01, Auth.FAST_AUTH_SUCCESS});
+            }
+            out.writeAndFlush(Packets.ok(0, 0, Packets.STATUS_AUTOCOMMIT, 0));
+        });
         loginDeadline.cancel(false);
         LOG.debug("connection {}: {}@{} authenticated", connectionId, session.user, session.remoteHost);
     }
 
     private void denied(ChannelHandlerContext ctx, boolean usedPassword) {
         registry.metrics().authFailures.inc();
+        registry.throttle().failed(session.remoteHost);
         LOG.info("connection {}: access denied for '{}'@'{}'", connectionId, session.user, session.remoteHost);
-        out.writeAndFlush(Packets.err(MysqlError.ER_ACCESS_DENIED_ERROR, session.user, session.remoteHost,
-                usedPassword ? "YES" : "NO"));
-        ctx.close();
+        answer(ctx, () -> {
+            out.writeAndFlush(Packets.err(MysqlError.ER_ACCESS_DENIED_ERROR, session.user, session.remoteHost,
+                    usedPassword ? "YES" : "NO"));
+            ctx.close();
+        });
+    }
+
+    /** Gives the login's answer now, or after {@link #answerDelay} when the address keeps failing. */
+    private void answer(ChannelHandlerContext ctx, Runnable write) {
+        if (answerDelay.isZero()) {
+            write.run();
+        } else {
+            LOG.debug("connection {}: answering the login of {} in {} ms (failed logins)", connectionId,
+                    session.remoteHost, answerDelay.toMillis());
+            ctx.executor().schedule(write, answerDelay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A client that is not dumping and has been silent past facade.idleTimeoutSeconds goes, as wait_timeout does. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof io.netty.handler.timeout.IdleStateEvent && state == State.COMMAND && !answering) {
+            LOG.info("connection {}: {}@{} idle for {} s, disconnected", connectionId, session.user,
+                    session.remoteHost, config.limits().idleTimeout().toSeconds());
+            out.sequence(0);
+            out.writeAndFlush(Packets.err(MysqlError.ER_CLIENT_INTERACTION_TIMEOUT));
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     private void command(ChannelHandlerContext ctx, MysqlPacket packet) {

@@ -30,6 +30,8 @@ final class FacadeServerInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         ch.pipeline()
+                .addLast("idle", new io.netty.handler.timeout.IdleStateHandler(
+                        config.limits().idleTimeout().toSeconds(), 0, 0, java.util.concurrent.TimeUnit.SECONDS))
                 .addLast("frames", new MysqlPacketDecoder(FacadeServer.MAX_COMMAND))
                 .addLast("handler", new FacadeServerHandler(config, credentials, registry, responder, queries,
                         connectionIds.incrementAndGet(), connectTimeout));

@@ -36,6 +36,17 @@ public final class ReplicaRegistry {
     /** When a refused address is worth a log line. */
     final io.sluice.model.net.RefusalLog refusals = new io.sluice.model.net.RefusalLog();
 
+    /** Slows down logins from addresses that keep failing. */
+    private volatile LoginThrottle throttle = new LoginThrottle(FacadeConfig.Limits.DEFAULT.failedLoginThreshold());
+
+    void throttle(LoginThrottle t) {
+        this.throttle = t;
+    }
+
+    LoginThrottle throttle() {
+        return throttle;
+    }
+
     void allowlist(io.sluice.model.net.IpAllowlist list) {
         this.allowlist = list;
     }

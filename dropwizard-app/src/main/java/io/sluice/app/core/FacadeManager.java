@@ -50,7 +50,9 @@ public final class FacadeManager implements Managed {
         FacadeConfig config = new FacadeConfig(settings.bindHost, settings.port, serverId(),
                 settings.serverUuid.isBlank() ? Identity.facadeUuid(topic) : settings.serverUuid,
                 settings.serverVersion, topic, kafka.consumerConfig(), settings.maxConnections,
-                settings.sendBufferBytes, 1L << 30).withSharedWindowBytes(settings.sharedWindowBytes);
+                settings.sendBufferBytes, 1L << 30).withSharedWindowBytes(settings.sharedWindowBytes)
+                .withLimits(new FacadeConfig.Limits(java.time.Duration.ofSeconds(settings.idleTimeoutSeconds),
+                        settings.failedLoginThreshold));
         SluiceConfiguration.MetadataBackendSettings backend = settings.metadataBackend;
         if (backend != null) {
             config = config.withMetadataBackend(new MetadataBackend(backend.host, backend.port, backend.user,

@@ -13,6 +13,9 @@ public enum MysqlError {
     ER_PARSE_ERROR(1064, "42000", "%s"),
     ER_NO_SUCH_THREAD(1094, "HY000", "Unknown thread id: %d"),
     ER_HOST_NOT_PRIVILEGED(1130, "HY000", "Host '%s' is not allowed to connect to this MySQL server"),
+    /** MySQL 8.0.24+: sent before closing a connection idle past wait_timeout. */
+    ER_CLIENT_INTERACTION_TIMEOUT(4031, "HY000", "The client was disconnected by the server because of inactivity. "
+            + "See wait_timeout and interactive_timeout for configuring this behavior."),
     ER_KILL_DENIED_ERROR(1095, "HY000", "You are not owner of thread %d"),
     ER_UNKNOWN_ERROR(1105, "HY000", "%s"),
     ER_NET_PACKET_TOO_LARGE(1153, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes"),
