@@ -50,7 +50,17 @@ import java.util.concurrent.atomic.AtomicReference;
 /** The Sluice process: wires Kafka, the syncer, the facade and the REST API. {@code run} only wires. */
 public class SluiceApplication extends Application<SluiceConfiguration> {
     public static void main(String[] args) throws Exception {
-        new SluiceApplication().run(args.length == 0 ? new String[] {"server"} : args);
+        String[] command = args.length == 0 ? new String[] {"server"} : args;
+        if (!"server".equals(command[0])) {
+            // Dropwizard's appenders are asynchronous: a command that ends at once (check) could exit before its
+            // last lines ("Configuration is OK") were written. The server is left alone: its own shutdown logs.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext c) {
+                    c.stop();
+                }
+            }, "sluice-log-flush"));
+        }
+        new SluiceApplication().run(command);
     }
 
     @Override

@@ -65,29 +65,17 @@ class FacadeAccountsIT {
         String[] repl = hashes(REPL_PASSWORD, "repl", "replication");
         String[] ops = hashes(OPS_PASSWORD, "ops", "admin");
         opsSha2 = ops[0];
-        config = Files.createTempFile("sluice-accounts", ".yml");
-        Files.writeString(config, String.join("\n",
-                "server:",
-                "  applicationConnectors: [{type: http, port: 0}]",
-                "  adminConnectors: [{type: http, port: 0}]",
-                "dataDir: " + Files.createTempDirectory("sluice-accounts"),
-                "kafka:",
-                "  bootstrapServers: " + kafka.bootstrapServers(),
-                "  topic: sluice.binlog.accounts",
-                "facade:",
-                "  bindHost: 127.0.0.1",
-                "  port: " + facadePort,
-                "  idleTimeoutSeconds: " + IDLE_SECONDS,
-                "  failedLoginThreshold: 2",
-                "  users:",
-                "    - user: repl",
-                "      role: replication",
-                "      caching_sha2_password: \"" + repl[0] + "\"",
-                "      mysql_native_password: \"" + repl[1] + "\"",
-                "    - user: ops",
-                "      role: admin",
-                "      caching_sha2_password: \"" + ops[0] + "\"",
-                ""), StandardCharsets.UTF_8);
+        config = TestApp.configFile(kafka.bootstrapServers(), "sluice.binlog.accounts", facadePort, List.of(
+                "idleTimeoutSeconds: " + IDLE_SECONDS,
+                "failedLoginThreshold: 2",
+                "users:",
+                "  - user: repl",
+                "    role: replication",
+                "    caching_sha2_password: \"" + repl[0] + "\"",
+                "    mysql_native_password: \"" + repl[1] + "\"",
+                "  - user: ops",
+                "    role: admin",
+                "    caching_sha2_password: \"" + ops[0] + "\""), List.of());
         assertThat(Files.readString(config)).doesNotContain(REPL_PASSWORD).doesNotContain(OPS_PASSWORD);
         app = new DropwizardTestSupport<>(SluiceApplication.class, config.toString());
         app.before();

@@ -52,22 +52,8 @@ class IpAllowlistIT {
     private static DropwizardTestSupport<SluiceConfiguration> node(String topic, List<String> allowed, int facadePort)
             throws Exception {
         String list = allowed.stream().map(a -> "\"" + a + "\"").toList().toString();
-        Path config = Files.createTempFile("sluice-allowlist", ".yml");
-        Files.writeString(config, String.join("\n",
-                "server:",
-                "  applicationConnectors: [{type: http, port: 0, bindHost: 127.0.0.1}]",
-                "  adminConnectors: [{type: http, port: 0, bindHost: 127.0.0.1}]",
-                "dataDir: " + Files.createTempDirectory("sluice-allowlist"),
-                "kafka:",
-                "  bootstrapServers: " + kafka.bootstrapServers(),
-                "  topic: " + topic,
-                "facade:",
-                "  bindHost: 127.0.0.1",
-                "  port: " + facadePort,
-                "  ipAllowlist: " + list,
-                "api:",
-                "  ipAllowlist: " + list,
-                ""), StandardCharsets.UTF_8);
+        Path config = TestApp.configFile(kafka.bootstrapServers(), topic, facadePort,
+                List.of("ipAllowlist: " + list), List.of("api:", "  ipAllowlist: " + list));
         DropwizardTestSupport<SluiceConfiguration> app = new DropwizardTestSupport<>(SluiceApplication.class,
                 config.toString());
         app.before();

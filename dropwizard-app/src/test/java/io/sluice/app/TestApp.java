@@ -46,6 +46,33 @@ final class TestApp implements AutoCloseable {
         return new TestApp(support, facadePort);
     }
 
+    /**
+     * A configuration file for a node on loopback: free REST and admin ports, a fresh data directory, the Kafka
+     * cluster and topic, the facade on {@code facadePort}; {@code facadeLines} go on in the {@code facade} section
+     * (indented by two spaces), then {@code moreLines} at the top level. For settings that overrides cannot set, such
+     * as lists.
+     */
+    static java.nio.file.Path configFile(String bootstrapServers, String topic, int facadePort, List<String> facadeLines,
+                                         List<String> moreLines) throws java.io.IOException {
+        List<String> lines = new ArrayList<>(List.of(
+                "server:",
+                "  applicationConnectors: [{type: http, port: 0, bindHost: 127.0.0.1}]",
+                "  adminConnectors: [{type: http, port: 0, bindHost: 127.0.0.1}]",
+                "dataDir: " + Files.createTempDirectory("sluice-app"),
+                "kafka:",
+                "  bootstrapServers: " + bootstrapServers,
+                "  topic: " + topic,
+                "facade:",
+                "  bindHost: 127.0.0.1",
+                "  port: " + facadePort));
+        facadeLines.forEach(l -> lines.add("  " + l));
+        lines.addAll(moreLines);
+        lines.add("");
+        java.nio.file.Path file = Files.createTempFile("sluice-app", ".yml");
+        Files.writeString(file, String.join("\n", lines), java.nio.charset.StandardCharsets.UTF_8);
+        return file;
+    }
+
     /** The REST port, for clients other than {@link #call}. */
     int restPort() {
         return support.getLocalPort();
