@@ -11,8 +11,10 @@ import io.sluice.app.core.FacadeManager;
 import io.sluice.app.core.KafkaRuntime;
 import io.sluice.app.core.LagHistory;
 import io.sluice.app.core.SettingsStore;
+import io.sluice.app.security.NodeSecrets;
 import io.sluice.app.core.SyncerManager;
 import io.sluice.app.resources.JsonErrorMapper;
+import io.sluice.app.resources.SecretsErrorMapper;
 import io.sluice.app.resources.ReplicasResource;
 import io.sluice.app.resources.StatusPageServlet;
 import io.sluice.app.resources.SyncerHistoryResource;
@@ -75,6 +77,7 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         bootstrap.addCommand(new TopicCommand(System.out));
         bootstrap.addCommand(new StatusCommand(System.out));
         bootstrap.addCommand(new io.sluice.app.cli.HashPasswordCommand(System.out, () -> System.in));
+        bootstrap.addCommand(new io.sluice.app.cli.SecretsKeyCommand(System.out));
     }
 
     /** Exits with the failed command's own status (see {@link CommandFailure}), not 1 for every failure. */
@@ -86,7 +89,9 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
     @Override
     public void run(SluiceConfiguration config, Environment environment) {
         KafkaRuntime kafka = new KafkaRuntime(config.kafka, Path.of(config.dataDir));
-        SettingsStore store = new SettingsStore(kafka, environment.getObjectMapper());
+        SettingsStore store = new SettingsStore(kafka, environment.getObjectMapper(),
+                NodeSecrets.box(config.secrets, config.kafka.bootstrapServers.isBlank(), Path.of(config.dataDir),
+                        System.getenv()), System.getenv());
         SyncerManager syncer = new SyncerManager(kafka, store, config.syncer,
                 new io.sluice.ingest.SyncerMetrics(environment.metrics()));
         FacadeManager facade = new FacadeManager(config.facade, kafka, syncer, environment.metrics());
@@ -146,6 +151,7 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         });
 
         environment.jersey().register(new JsonErrorMapper());
+        environment.jersey().register(new SecretsErrorMapper());
         environment.jersey().register(new SyncerResource(syncer));
         environment.jersey().register(new FacadeResource(facade));
         environment.jersey().register(new SyncerHistoryResource(lagHistory));

@@ -319,6 +319,57 @@ public class SluiceConfiguration extends Configuration {
     @JsonProperty
     public ApiSettings api = new ApiSettings();
 
+    /**
+     * The key that seals the secrets Sluice stores in Kafka (the syncer's source password). Every node of a cluster
+     * needs the same key. At most one of {@code key} and {@code keyFile}; with neither, the environment variable
+     * {@code SLUICE_SECRETS_KEY}; with none of these, an embedded node makes {@code <dataDir>/secrets.key}, and a
+     * node on an existing Kafka cluster stores no password (a source then needs passwordFile or passwordEnv).
+     */
+    public static class SecretsSettings {
+        /**
+         * Base64 of 32 random bytes ({@code sluice secrets-key} prints one); better given as ${VARIABLE}. Empty is
+         * the same as absent.
+         */
+        @JsonProperty
+        public String key;
+        /** A file holding the key (base64), readable by Sluice only. */
+        @JsonProperty
+        public String keyFile;
+
+        @ValidationMethod(message = "secrets: give key or keyFile, not both")
+        @JsonIgnore
+        public boolean isOneSource() {
+            return key == null || key.isBlank() || keyFile == null;
+        }
+
+        @ValidationMethod(message = "secrets.key must be base64 of 32 bytes, as `java -jar sluice.jar secrets-key` "
+                + "prints it")
+        @JsonIgnore
+        public boolean isKeyValid() {
+            if (key == null || key.isBlank()) {
+                return true;
+            }
+            try {
+                io.sluice.app.security.SecretBox.fromBase64(key);
+                return true;
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+
+        /** Never shows the key. */
+        @Override
+        public String toString() {
+            return "SecretsSettings[" + (key != null && !key.isBlank() ? "key" : keyFile != null ? "keyFile " + keyFile
+                    : "none") + "]";
+        }
+    }
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    public SecretsSettings secrets = new SecretsSettings();
+
     static boolean allowlistValid(List<String> entries) {
         try {
             io.sluice.model.net.IpAllowlist.parse(entries);

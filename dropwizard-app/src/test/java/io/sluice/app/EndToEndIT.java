@@ -63,10 +63,11 @@ class EndToEndIT {
     }
 
     private static DropwizardTestSupport<SluiceConfiguration> newApp() {
-        return new DropwizardTestSupport<>(SluiceApplication.class, (String) null,
+        return new DropwizardTestSupport<>(SluiceApplication.class, TestApp.loggingConfig(),
                 ConfigOverride.config("server.applicationConnectors[0].port", "0"),
                 ConfigOverride.config("server.adminConnectors[0].port", "0"),
                 ConfigOverride.config("dataDir", dataDir.toString()),
+                ConfigOverride.config("secrets.key", TestApp.SECRETS_KEY),
                 ConfigOverride.config("kafka.bootstrapServers", kafka.bootstrapServers()),
                 ConfigOverride.config("kafka.topic", TOPIC),
                 ConfigOverride.config("facade.bindHost", "127.0.0.1"),

@@ -84,6 +84,8 @@ final class SluiceNode implements AutoCloseable {
                   applicationConnectors: [{type: http, port: %d, bindHost: 127.0.0.1}]
                   adminConnectors: [{type: http, port: %d, bindHost: 127.0.0.1}]
                 dataDir: %s
+                secrets:
+                  key: %s
                 kafka:
                   bootstrapServers: "%s"
                   topic: %s
@@ -97,8 +99,8 @@ final class SluiceNode implements AutoCloseable {
                   heartbeatMs: 500
                 logging:
                   level: INFO
-                  loggers: {org.apache.kafka: WARN, kafka: WARN}
-                """.formatted(rest, admin, dir.resolve("data"), bootstrap, topic, facade, name);
+                  loggers: {org.apache.kafka: WARN, kafka: WARN, io.sluice: DEBUG}
+                """.formatted(rest, admin, dir.resolve("data"), TestApp.SECRETS_KEY, bootstrap, topic, facade, name);
         Files.writeString(dir.resolve("node.yml"), yaml);
         SluiceNode node = new SluiceNode(name, dir, rest, facade, yaml);
         node.launch();
@@ -146,14 +148,20 @@ final class SluiceNode implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return kept("GET " + path, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     HttpResponse<String> put(String path, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+        return kept("PUT " + path, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** The answer, kept for the suite's secret scan. */
+    private static HttpResponse<String> kept(String call, HttpResponse<String> r) {
+        io.sluice.testkit.TestLogs.response(call + " -> " + r.statusCode(), r.body());
+        return r;
     }
 
     boolean alive() {
@@ -178,10 +186,18 @@ final class SluiceNode implements AutoCloseable {
         return dir.resolve("node.log");
     }
 
+    /** Stops the node and keeps its log under target/test-logs for the suite's secret scan. */
     @Override
     public void close() throws InterruptedException {
         if (alive()) {
             stop();
+        }
+        try {
+            Files.createDirectories(io.sluice.testkit.TestLogs.DIR);
+            Files.copy(log(), io.sluice.testkit.TestLogs.DIR.resolve("node-" + name + "-" + restPort + ".log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -16,6 +16,8 @@ import java.util.List;
  * Sluice started in-process on free loopback ports against an existing Kafka cluster, with a small REST client.
  */
 final class TestApp implements AutoCloseable {
+    /** The secrets key every node of this JVM's tests shares (nodes of one cluster need the same key). */
+    static final String SECRETS_KEY = io.sluice.app.security.SecretBox.newKey();
     private final DropwizardTestSupport<SluiceConfiguration> support;
     private final HttpClient http = HttpClient.newHttpClient();
     final int facadePort;
@@ -25,8 +27,30 @@ final class TestApp implements AutoCloseable {
         this.facadePort = facadePort;
     }
 
-    /** @param overrides further configuration, applied after (and so over) the test defaults */
+    /**
+     * A node with the tests' shared secrets key.
+     *
+     * @param overrides further configuration, applied after (and so over) the test defaults
+     */
     static TestApp start(String bootstrapServers, String topic, ConfigOverride... overrides) throws Exception {
+        List<ConfigOverride> all = new ArrayList<>(List.of(ConfigOverride.config("secrets.key", SECRETS_KEY)));
+        all.addAll(List.of(overrides));
+        return launch(bootstrapServers, topic, all.toArray(ConfigOverride[]::new));
+    }
+
+    /**
+     * A node with no secrets key unless {@code overrides} give one: it cannot store a source password. (Overrides
+     * are system properties, shared by the apps of one JVM: the key is set to empty, which means none.)
+     */
+    static TestApp startWithoutSecretsKey(String bootstrapServers, String topic, ConfigOverride... overrides)
+            throws Exception {
+        List<ConfigOverride> given = new ArrayList<>(List.of(ConfigOverride.config("secrets.key", "")));
+        given.addAll(List.of(overrides));
+        return launch(bootstrapServers, topic, given.toArray(ConfigOverride[]::new));
+    }
+
+    private static TestApp launch(String bootstrapServers, String topic, ConfigOverride... overrides)
+            throws Exception {
         int facadePort;
         try (ServerSocket s = new ServerSocket(0)) {
             facadePort = s.getLocalPort();
@@ -41,7 +65,7 @@ final class TestApp implements AutoCloseable {
                 ConfigOverride.config("facade.port", Integer.toString(facadePort))));
         all.addAll(List.of(overrides));
         DropwizardTestSupport<SluiceConfiguration> support = new DropwizardTestSupport<>(SluiceApplication.class,
-                (String) null, all.toArray(ConfigOverride[]::new));
+                loggingConfig(), all.toArray(ConfigOverride[]::new));
         support.before();
         return new TestApp(support, facadePort);
     }
@@ -62,15 +86,52 @@ final class TestApp implements AutoCloseable {
                 "kafka:",
                 "  bootstrapServers: " + bootstrapServers,
                 "  topic: " + topic,
+                "secrets:",
+                "  key: " + SECRETS_KEY,
                 "facade:",
                 "  bindHost: 127.0.0.1",
                 "  port: " + facadePort));
         facadeLines.forEach(l -> lines.add("  " + l));
+        lines.addAll(LOGGING);
         lines.addAll(moreLines);
         lines.add("");
         java.nio.file.Path file = Files.createTempFile("sluice-app", ".yml");
         Files.writeString(file, String.join("\n", lines), java.nio.charset.StandardCharsets.UTF_8);
         return file;
+    }
+
+    /**
+     * The tests' logging section: the console at INFO as usual, and everything, Sluice at DEBUG, in
+     * target/test-logs/app.log, which the suite's secret scan reads (Dropwizard replaces the logging of
+     * logback-test.xml when an app starts).
+     */
+    private static final List<String> LOGGING = List.of(
+            "logging:",
+            "  level: INFO",
+            "  loggers: {io.sluice: DEBUG, org.apache.kafka: WARN, kafka: WARN, state.change.logger: WARN}",
+            "  appenders:",
+            "    - {type: console, threshold: INFO}",
+            "    - {type: file, currentLogFilename: " + io.sluice.testkit.TestLogs.DIR.resolve("app.log").toAbsolutePath()
+                    + ", archive: false}");
+
+    /**
+     * A configuration file with only {@link #LOGGING} and Dropwizard's default connectors (overrides can change
+     * what a file has, such as {@code server.applicationConnectors[0].port}, and cannot add to it), for apps whose
+     * other settings are overrides.
+     */
+    static String loggingConfig() {
+        List<String> lines = new ArrayList<>(List.of(
+                "server:",
+                "  applicationConnectors: [{type: http, port: 8080}]",
+                "  adminConnectors: [{type: http, port: 8081}]"));
+        lines.addAll(LOGGING);
+        try {
+            java.nio.file.Path file = Files.createTempFile("sluice-logging", ".yml");
+            Files.writeString(file, String.join("\n", lines) + "\n", java.nio.charset.StandardCharsets.UTF_8);
+            return file.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The REST port, for clients other than {@link #call}. */
@@ -98,7 +159,9 @@ final class TestApp implements AutoCloseable {
                 .header("Content-Type", "application/json");
         b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
                 : b.method(method, HttpRequest.BodyPublishers.ofString(body));
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        io.sluice.testkit.TestLogs.response(method + " " + path + " -> " + r.statusCode(), r.body());
+        return r;
     }
 
     @Override

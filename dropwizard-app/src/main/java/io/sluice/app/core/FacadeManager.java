@@ -102,7 +102,7 @@ public final class FacadeManager implements Managed {
                 }
             };
         }
-        return user -> syncer.source().filter(s -> s.user().equals(user)).map(s -> s.password());
+        return syncer::sourcePassword;
     }
 
     /** Whether {@code user} with {@code password} may log in to the facade (for the kingbus alias's check). */

@@ -2,6 +2,9 @@ package io.sluice.app.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.app.api.SyncerRequest;
+import io.sluice.app.security.NodeSecrets;
+import io.sluice.app.security.SecretBox;
+import io.sluice.app.security.SecretsUnavailableException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -12,8 +15,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -24,22 +31,102 @@ import java.util.concurrent.ExecutionException;
 /**
  * The syncer's settings, kept in Kafka (a compacted topic {@code <topic>.settings}) rather than on the node, so a
  * restarted node (or, later, any node of a cluster) finds them. One key, {@code syncer}: the last PUT and whether
- * the syncer should run.
+ * the syncer should run. The source password is never stored as given: it is sealed with the node's secrets key
+ * ({@link SecretBox}, every node has the same), or the request names a file or an environment variable instead.
  */
 public final class SettingsStore {
     private static final String KEY = "syncer";
+    private static final Logger LOG = LoggerFactory.getLogger(SettingsStore.class);
     private final KafkaRuntime kafka;
     private final ObjectMapper mapper;
     private final String topic;
+    private final Optional<SecretBox> secrets;
+    private final Map<String, String> env;
+    private volatile boolean plainWarned;
 
     /** What is stored: the request and whether an operator stopped the syncer. */
     public record Stored(SyncerRequest request, boolean running) {
     }
 
-    public SettingsStore(KafkaRuntime kafka, ObjectMapper mapper) {
+    /**
+     * @param secrets this node's secrets key, when it has one
+     * @param env     the environment {@code passwordEnv} names are looked up in
+     */
+    public SettingsStore(KafkaRuntime kafka, ObjectMapper mapper, Optional<SecretBox> secrets,
+                         Map<String, String> env) {
         this.kafka = kafka;
         this.mapper = mapper;
         this.topic = kafka.topic() + ".settings";
+        this.secrets = secrets;
+        this.env = env;
+    }
+
+    /**
+     * The settings as they will be stored: a plain source password sealed with this node's key.
+     *
+     * @throws SecretsUnavailableException when there is a plain password and this node has no key
+     */
+    public Stored sealed(Stored stored) {
+        SyncerRequest.Source source = stored.request().source();
+        if (source.password() == null) {
+            return stored;
+        }
+        SecretBox box = secrets.orElseThrow(() -> new SecretsUnavailableException("this node has no secrets key to "
+                + "seal the source password with, and Sluice never stores it in plain text: give every node the same "
+                + "secrets.keyFile (or " + NodeSecrets.ENV + "), or give the source a passwordFile or passwordEnv "
+                + "instead of a password"));
+        SyncerRequest r = stored.request();
+        return new Stored(new SyncerRequest(source.withPassword(null, box.seal(source.password(), kafka.topic())),
+                r.serverId(), r.candidates(), r.discoverGroupPrimary()), stored.running());
+    }
+
+    /**
+     * The source's password, from wherever its settings say it is.
+     *
+     * @throws SecretsUnavailableException when it cannot be had on this node (no or another key, a missing file or
+     *                                     variable), saying why without the password
+     */
+    public String password(SyncerRequest.Source source) {
+        if (source.passwordSealed() != null) {
+            SecretBox box = secrets.orElseThrow(() -> new SecretsUnavailableException("the source password is "
+                    + "sealed and this node has no secrets key: give it the same secrets key as the node that stored "
+                    + "it"));
+            try {
+                return box.open(source.passwordSealed(), kafka.topic());
+            } catch (SecretBox.SealedSecretException e) {
+                throw new SecretsUnavailableException("cannot open the sealed source password: " + e.getMessage());
+            }
+        }
+        if (source.passwordFile() != null) {
+            try {
+                return stripNewline(Files.readString(Path.of(source.passwordFile()), StandardCharsets.UTF_8));
+            } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+                throw new SecretsUnavailableException("cannot read the source's passwordFile " + source.passwordFile()
+                        + " on this node: " + e.getClass().getSimpleName());
+            }
+        }
+        if (source.passwordEnv() != null) {
+            String value = env.get(source.passwordEnv());
+            if (value == null) {
+                throw new SecretsUnavailableException("the source's passwordEnv " + source.passwordEnv()
+                        + " is not set on this node");
+            }
+            return value;
+        }
+        if (!plainWarned) {
+            plainWarned = true;
+            LOG.warn("the syncer settings in {} hold the source password in plain text (stored by an older Sluice): "
+                    + "PUT /api/v1/syncer again to seal it", topic);
+        }
+        return source.password() == null ? "" : source.password();
+    }
+
+    private static String stripNewline(String s) {
+        int end = s.length();
+        while (end > 0 && (s.charAt(end - 1) == '\n' || s.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        return s.substring(0, end);
     }
 
     /** Creates the compacted settings topic when it is missing. */
@@ -60,7 +147,11 @@ public final class SettingsStore {
         }
     }
 
+    /** Stores settings that {@link #sealed} has made safe to store. */
     public void save(Stored stored) {
+        if (stored.request().source().password() != null) {
+            throw new IllegalArgumentException("a plain source password is never stored: seal it first");
+        }
         Map<String, Object> p = new HashMap<>(kafka.adminConfig());
         p.put("acks", "all");
         p.put("enable.idempotence", "true");

@@ -4,6 +4,7 @@ import io.dropwizard.lifecycle.Managed;
 import io.sluice.app.SluiceConfiguration;
 import io.sluice.app.api.SyncerRequest;
 import io.sluice.app.api.SyncerView;
+import io.sluice.app.security.SecretsUnavailableException;
 import io.sluice.ingest.Syncer;
 import io.sluice.ingest.SyncerConfig;
 import io.sluice.ingest.SyncerMetrics;
@@ -34,6 +35,8 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
     private Syncer syncer;
     private SyncerRequest running;
     private SettingsStore.Stored wanted;
+    /** Why the syncer could not be started with {@link #wanted} on this node (its password), or {@code null}. */
+    private SyncerView.ErrorView launchError;
     private boolean leader;
     private AutoCloseable watch;
 
@@ -107,10 +110,17 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
         stopSyncer();
         running = wanted.request();
         LOG.info("starting the syncer ({})", running.source());
-        launch(running);
+        try {
+            launch(running);
+        } catch (SecretsUnavailableException e) {
+            LOG.error("cannot start the syncer ({}): {}", running.source(), e.getMessage());
+            launchError = new SyncerView.ErrorView(e.getMessage(), 0, java.time.Instant.now());
+            running = null;
+        }
     }
 
     private void stopSyncer() {
+        launchError = null;
         if (syncer != null) {
             syncer.close();
             syncer = null;
@@ -121,7 +131,7 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
     /** Stores the settings (every node sees them) and reconciles here at once. */
     public SyncerView configure(SyncerRequest request) {
         synchronized (this) {
-            SettingsStore.Stored stored = new SettingsStore.Stored(request, true);
+            SettingsStore.Stored stored = store.sealed(new SettingsStore.Stored(request, true));
             store.save(stored);
             wanted = stored;
             reconcile();
@@ -139,7 +149,7 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
             if (wanted == null) {
                 return Optional.empty();
             }
-            SettingsStore.Stored stored = new SettingsStore.Stored(wanted.request(), true);
+            SettingsStore.Stored stored = store.sealed(new SettingsStore.Stored(wanted.request(), true));
             store.save(stored);
             wanted = stored;
             reconcile();
@@ -151,7 +161,7 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
     public SyncerView halt() {
         synchronized (this) {
             if (wanted != null) {
-                SettingsStore.Stored stored = new SettingsStore.Stored(wanted.request(), false);
+                SettingsStore.Stored stored = store.sealed(new SettingsStore.Stored(wanted.request(), false));
                 store.save(stored);
                 wanted = stored;
             }
@@ -160,9 +170,20 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
         return status();
     }
 
-    /** The source account, for a facade with no accounts of its own. */
+    /** The source account (without its password), for a facade with no accounts of its own. */
     public synchronized Optional<SyncerRequest.Source> source() {
         return Optional.ofNullable(wanted).map(w -> w.request().source());
+    }
+
+    /** The source account's password when {@code user} is that account and this node can get the password. */
+    public Optional<String> sourcePassword(String user) {
+        Optional<SyncerRequest.Source> source = source().filter(s -> s.user().equals(user));
+        try {
+            return source.map(store::password);
+        } catch (SecretsUnavailableException e) {
+            LOG.debug("the source account's password is not available here: {}", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** This node's syncer, or {@code null} when it does not run one. */
@@ -173,11 +194,13 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
     /** The syncer's status: this node's when it leads, otherwise what the leader publishes. */
     public SyncerView status() {
         SettingsStore.Stored stored;
+        SyncerView.ErrorView error;
         synchronized (this) {
             if (syncer != null) {
                 return view(syncer.status());
             }
             stored = wanted;
+            error = leader ? launchError : null;
             if (!leader && stored != null && stored.running()) {
                 Optional<SyncerView> remote = leaderStatus.get();
                 if (remote.isPresent()) {
@@ -191,9 +214,9 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
             return SyncerView.unconfigured(executed);
         }
         SyncerRequest.Source s = stored.request().source();
-        String state = stored.running() ? "WAITING_FOR_LEADER" : "STOPPED";
+        String state = error != null ? "ERROR" : stored.running() ? "WAITING_FOR_LEADER" : "STOPPED";
         return new SyncerView(state, new SyncerView.SourceView(s.host(), s.port(), s.user()), serverId(stored.request()),
-                null, null, executed, null, 0, 0, 0, null, null, null, 0, java.util.Map.of(), null, null,
+                null, null, executed, null, 0, 0, 0, error, null, null, 0, java.util.Map.of(), null, null,
                 null, SyncerView.Throughput.ZERO, null, null, null);
     }
 
@@ -235,7 +258,8 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
     private void launch(SyncerRequest request) {
         SyncerRequest.Source s = request.source();
         String topic = kafka.topic();
-        SyncerConfig config = new SyncerConfig(s.host(), s.port(), s.user(), s.password(), serverId(request), topic,
+        String password = store.password(s);
+        SyncerConfig config = new SyncerConfig(s.host(), s.port(), s.user(), password, serverId(request), topic,
                 Math.min(tuning.maxRecordBytes, kafka.topicSpec().maxMessageBytes() - 64 * 1024),
                 tuning.groupCommitBytes, Duration.ofMillis(tuning.groupCommitDelayMs),
                 Duration.ofSeconds(tuning.heartbeatSeconds), kafka.producerConfig("sluice-syncer-" + topic),

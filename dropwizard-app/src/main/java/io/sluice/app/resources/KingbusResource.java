@@ -10,6 +10,7 @@ import io.sluice.app.core.BinlogCatalog;
 import io.sluice.app.core.FacadeManager;
 import io.sluice.app.core.Membership;
 import io.sluice.app.core.SyncerManager;
+import io.sluice.app.security.SecretsUnavailableException;
 import io.sluice.facade.ReplicaInfo;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -71,8 +72,12 @@ public class KingbusResource {
         SyncerRequest request = new SyncerRequest(new SyncerRequest.Source(source.host(), source.port(),
                 args.mysqlUser(), args.mysqlPassword() == null ? "" : args.mysqlPassword()),
                 args.syncerId() == 0 ? null : args.syncerId());
+        try {
+            syncer.configure(request);
+        } catch (SecretsUnavailableException e) {
+            return failure(400, e.getMessage());
+        }
         LOG.info("syncer configured through the kingbus route: {}", args);
-        syncer.configure(request);
         return success("");
     }
 
