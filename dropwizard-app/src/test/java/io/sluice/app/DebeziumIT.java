@@ -38,7 +38,7 @@ class DebeziumIT {
     private static final Logger LOG = LoggerFactory.getLogger(DebeziumIT.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     static final String USER = "debezium";
-    static final String PASSWORD = "dbz-pass";
+    static final String PASSWORD = io.sluice.testkit.TestPasswords.used("dbz-pass");
     private static final Path STATEMENTS = Paths.get("target", "debezium-statements.txt");
 
     private static MysqlServer source;

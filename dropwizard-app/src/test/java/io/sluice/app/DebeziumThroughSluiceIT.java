@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DebeziumThroughSluiceIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String DBZ_USER = "debezium";
-    private static final String DBZ_PASSWORD = "dbz-pass";
+    private static final String DBZ_PASSWORD = io.sluice.testkit.TestPasswords.used("dbz-pass");
     private static SluicePipeline pipeline;
     private static MysqlServer source;
     private static MysqlServer replica;

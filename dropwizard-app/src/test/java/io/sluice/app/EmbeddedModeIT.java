@@ -33,10 +33,10 @@ class EmbeddedModeIT {
     @BeforeAll
     static void start() throws Exception {
         source = MysqlServer.start(41);
-        source.createUser("repl", "s3cret-pw", "mysql_native_password");
+        source.createUser("repl", io.sluice.testkit.TestPasswords.used("s3cret-pw"), "mysql_native_password");
         dataDir = Files.createTempDirectory("sluice-embedded");
         facadePort = freePort();
-        app = new DropwizardTestSupport<>(SluiceApplication.class, (String) null,
+        app = new DropwizardTestSupport<>(SluiceApplication.class, TestApp.loggingConfig(),
                 ConfigOverride.config("server.applicationConnectors[0].port", "0"),
                 ConfigOverride.config("server.adminConnectors[0].port", "0"),
                 ConfigOverride.config("dataDir", dataDir.toString()),

@@ -35,8 +35,8 @@ import static org.awaitility.Awaitility.await;
  * administrator may, and a file with a plain-text password is refused.
  */
 class FacadeAccountsIT {
-    private static final String REPL_PASSWORD = "Repl-Pa55-word";
-    private static final String OPS_PASSWORD = "0ps-Adm1n-word";
+    private static final String REPL_PASSWORD = io.sluice.testkit.TestPasswords.used("Repl-Pa55-word");
+    private static final String OPS_PASSWORD = io.sluice.testkit.TestPasswords.used("0ps-Adm1n-word");
     private static final int IDLE_SECONDS = 5;
     private static KafkaCluster kafka;
     private static DropwizardTestSupport<SluiceConfiguration> app;

@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  */
 class MetadataPassthroughIT {
     private static final String META_USER = "meta";
-    private static final String META_PASSWORD = "meta-pass";
+    private static final String META_PASSWORD = io.sluice.testkit.TestPasswords.used("meta-pass");
     private static SluicePipeline pipeline;
     private static MysqlServer source;
     private static MysqlServer replica;

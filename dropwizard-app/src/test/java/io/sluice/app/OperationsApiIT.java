@@ -43,7 +43,7 @@ import static org.awaitility.Awaitility.await;
 class OperationsApiIT {
     private static final String TOPIC = "sluice.binlog.ops";
     private static final String USER = "ops_repl";
-    private static final String PASSWORD = "Pw-0ps-5ecret-7f1a";
+    private static final String PASSWORD = io.sluice.testkit.TestPasswords.used("Pw-0ps-5ecret-7f1a");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> BODIES = new CopyOnWriteArrayList<>();
     private static KafkaCluster kafka;

@@ -25,7 +25,7 @@ import org.apache.kafka.clients.admin.Admin;
  */
 final class SluicePipeline implements AutoCloseable {
     static final String USER = "repl";
-    static final String PASSWORD = "repl-pass";
+    static final String PASSWORD = io.sluice.testkit.TestPasswords.used("repl-pass");
 
     final MysqlServer source;
     final KafkaCluster kafka;

@@ -42,7 +42,7 @@ import static org.awaitility.Awaitility.await;
 class SourceFailoverIT {
     private static final Logger LOG = LoggerFactory.getLogger(SourceFailoverIT.class);
     private static final String USER = "repl";
-    private static final String PASSWORD = "repl-pass";
+    private static final String PASSWORD = io.sluice.testkit.TestPasswords.used("repl-pass");
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static KafkaCluster kafka;
 
