@@ -82,7 +82,9 @@ import org.testcontainers.kafka.KafkaContainer;
  * brokers can authenticate to each other from their first start; further users are added with
  * {@link #addScramUser(String, String)} ({@code Admin.alterUserScramCredentials}). With the authorizer on, every
  * broker runs the {@code StandardAuthorizer} with {@code allow.everyone.if.no.acl.found=false} and the admin user as
- * the only super user; {@link #allow(Collection)} grants ACLs. The test kit's own SASL set-up (PLAIN, fixed users, a
+ * the only super user; {@link #allow(Collection)} grants ACLs. The controller runs it too (brokers forward
+ * {@code CreateAcls} to it), where {@code User:ANONYMOUS}, the brokers on its PLAINTEXT listener, is a super user as
+ * well. The test kit's own SASL set-up (PLAIN, fixed users, a
  * JVM-wide JAAS file) is overridden: its JAAS file's system property is put back as it was once the brokers are
  * built, and the brokers read their credential from the listener's {@code sasl.jaas.config}.
  */
