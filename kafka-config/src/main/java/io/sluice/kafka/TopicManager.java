@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -445,6 +446,12 @@ public final class TopicManager {
 
     private static IllegalStateException failure(String action, String topic, ExecutionException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
+        if (cause instanceof AuthenticationException) {
+            return new IllegalStateException("authentication to Kafka failed, so Sluice could not " + action
+                    + " topic " + topic + ": " + cause.getMessage() + ". Check the client settings in kafka.properties: "
+                    + "security.protocol, sasl.mechanism and the user and password in sasl.jaas.config (the user must "
+                    + "exist on the cluster for that mechanism), or the ssl.* trust and key stores", cause);
+        }
         if (cause instanceof TopicAuthorizationException) {
             return new IllegalStateException("not authorized to " + action + " topic " + topic + ": Sluice needs the "
                     + "ACL operations Describe, DescribeConfigs and Create on it", cause);
@@ -454,6 +461,7 @@ public final class TopicManager {
 
     private static IllegalStateException timeout(String action, String topic) {
         return new IllegalStateException("timed out trying to " + action + " topic " + topic
-                + ": is the Kafka cluster reachable at the configured bootstrap servers?");
+                + ": is the Kafka cluster reachable at the configured bootstrap servers, and does kafka.properties' "
+                + "security.protocol match their listener (PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL)?");
     }
 }
