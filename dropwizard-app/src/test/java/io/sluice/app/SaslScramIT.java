@@ -221,6 +221,8 @@ class SaslScramIT {
                 "  applicationConnectors: [{type: http, port: 0, bindHost: 127.0.0.1}]",
                 "  adminConnectors: [{type: http, port: 0, bindHost: 127.0.0.1}]",
                 "dataDir: " + Files.createTempDirectory("sluice-sasl"),
+                "secrets:",
+                "  key: " + TestApp.SECRETS_KEY,
                 "kafka:",
                 "  bootstrapServers: " + kafka.bootstrapServers(),
                 "  topic: " + TOPIC,
