@@ -33,7 +33,7 @@ public final class NewTokenCommand extends Command {
     @Override
     public void configure(Subparser subparser) {
         subparser.addArgument("--name").setDefault("token")
-                .help("the token's name in the entry: which script or tool holds it (shown in the request log)");
+                .help("the token's name in the entry: which script or tool holds it");
         subparser.addArgument("--role").choices("read", "admin").setDefault("read")
                 .help("read (the default: GET only) or admin (every call)");
         subparser.addArgument("--token-file").dest(TOKEN_FILE).metavar("FILE")

@@ -39,7 +39,9 @@ import java.util.Set;
  * {@code sluice status [--url URL] [--json] [config.yml]}: what a running node says of its cluster, its syncer, its
  * replicas and the binlog topic, from its REST API ({@code GET /api/v1/cluster}, {@code /api/v1/syncer},
  * {@code /api/v1/replicas}), for an operator at a shell or a script ({@code --json}). The node is {@code --url},
- * else the file's first application connector, else {@value #DEFAULT_URL}. Answers are read as JSON trees, so a
+ * else the file's first application connector, else {@value #DEFAULT_URL}. Credentials for a node that protects
+ * reads come from {@code --token-file}, {@code --user} with {@value #PASSWORD_VARIABLE}, or {@value #TOKEN_VARIABLE},
+ * never from the command line itself. Answers are read as JSON trees, so a
  * node that adds or lacks fields still prints. Exit status: 0 when the node answered, whatever its state; 2 when it
  * did not (or the URL cannot be told).
  */

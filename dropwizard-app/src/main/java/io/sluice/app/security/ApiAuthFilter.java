@@ -234,7 +234,7 @@ public final class ApiAuthFilter implements Filter {
         }
     }
 
-    /** The request with its principal, for resources and the request log ({@code getRemoteUser}). */
+    /** The request with its principal, for the resources ({@code getUserPrincipal}, {@code getRemoteUser}). */
     private static final class Authenticated extends HttpServletRequestWrapper {
         private final ApiPrincipal principal;
 

@@ -86,7 +86,7 @@ public class ApiAuthSettings {
 
     /** A bearer token of the REST API, by its SHA-256. */
     public static class Token {
-        /** A label for logs and for {@code getRemoteUser()}: which script or tool holds the token. */
+        /** A label: which script or tool holds the token (the principal's name). */
         @NotBlank
         @JsonProperty
         public String name;
