@@ -67,6 +67,9 @@ class ApiCredentialCommandsTest {
         // the facade's entry is unchanged by default
         SluiceCli.Result facade = SluiceCli.runWithInput(password + "\n", "hash-password");
         assertThat(facade.out()).contains("# facade.users entry").contains("- user: repl\n  role: replication\n");
+        SluiceCli.Result facadeAdmin = SluiceCli.runWithInput(password + "\n", "hash-password", "--role", "admin");
+        assertThat(facadeAdmin.exitStatus()).as("%s", facadeAdmin).isEqualTo(0);
+        assertThat(facadeAdmin.out()).contains("  role: admin\n  caching_sha2_password: ");
     }
 
     @Test

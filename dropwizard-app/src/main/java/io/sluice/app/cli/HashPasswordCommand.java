@@ -58,15 +58,15 @@ public final class HashPasswordCommand extends Command {
         String role = namespace.getString("role");
         if (role == null) {
             role = api ? "read" : "replication";
-        } else if (api == "replication".equals(role) || !api && "read".equals(role)) {
+        } else if (api ? "replication".equals(role) : "read".equals(role)) {
             throw new CommandFailure(CommandFailure.CANNOT_CHECK, "--role " + role + " is not a role of "
                     + (api ? "api.auth.users: read or admin" : "facade.users: replication or admin (read is for "
                     + "--api)"));
         }
         String user = namespace.getString("user") != null ? namespace.getString("user") : api ? "ops" : "repl";
         if (api && (user.isBlank() || user.contains(":") || user.chars().anyMatch(Character::isWhitespace))) {
-            throw new CommandFailure(CommandFailure.CANNOT_CHECK, "--user must not be blank, nor contain a colon or "
-                    + "white space: HTTP Basic cannot carry them");
+            throw new CommandFailure(CommandFailure.CANNOT_CHECK, "--user must not be blank, nor contain white space "
+                    + "or a colon (HTTP Basic cannot carry one in a user name)");
         }
         String password = readPassword();
         if (password.isEmpty()) {

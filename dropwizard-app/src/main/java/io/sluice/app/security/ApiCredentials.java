@@ -37,9 +37,6 @@ public final class ApiCredentials {
     static final int MAX_CACHED = 1024;
     static final int MAX_CONCURRENT_HASHES = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     static final Duration HASH_WAIT = Duration.ofSeconds(10);
-    /** Checked against when the user is unknown, so that such a check costs what a known user's does. */
-    private static final PasswordHash DECOY = PasswordHash.create("decoy".toCharArray(),
-            PasswordHash.DEFAULT_ITERATIONS);
 
     /** Why a header was not accepted. The messages go to the client: they never repeat what it sent. */
     public enum Failure {
@@ -73,6 +70,12 @@ public final class ApiCredentials {
         public boolean authenticated() {
             return principal != null;
         }
+    }
+
+    /** Checked against when the user is unknown, so that such a check costs what a known user's does. */
+    private static final class Decoy {
+        // made on first use: a node that never sees an unknown user never pays for it
+        static final PasswordHash HASH = PasswordHash.create("decoy".toCharArray(), PasswordHash.DEFAULT_ITERATIONS);
     }
 
     private record User(ApiPrincipal principal, PasswordHash hash) {
@@ -168,7 +171,7 @@ public final class ApiCredentials {
                 return Result.ok(cached.principal());
             }
             User user = users.get(name);
-            Boolean matches = slowVerify(user == null ? DECOY : user.hash(), password);
+            Boolean matches = slowVerify(user == null ? Decoy.HASH : user.hash(), password);
             if (matches == null) {
                 return Result.failed(Failure.BUSY);
             }
