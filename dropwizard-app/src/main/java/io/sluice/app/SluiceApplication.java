@@ -38,6 +38,9 @@ import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.sluice.facade.GroupMember;
 import io.sluice.kafka.binlog.TopicFollower;
 
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.sluice.app.security.ApiAuthSetup;
 import io.sluice.app.security.IpAllowlistFilter;
 import io.sluice.model.net.IpAllowlist;
 import io.sluice.model.net.RefusalLog;
@@ -72,12 +75,17 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
 
     @Override
     public void initialize(Bootstrap<SluiceConfiguration> bootstrap) {
+        // ${VARIABLE} in the file is replaced by that environment variable, so that secrets (the key store's
+        // password, the metadata backend's) can stay out of it; strict: an unset variable stops the start, naming it
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(true)));
         bootstrap.getObjectMapper().findAndRegisterModules();
         bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         bootstrap.addCommand(new TopicCommand(System.out));
         bootstrap.addCommand(new StatusCommand(System.out));
         bootstrap.addCommand(new io.sluice.app.cli.HashPasswordCommand(System.out, () -> System.in));
         bootstrap.addCommand(new io.sluice.app.cli.SecretsKeyCommand(System.out));
+        bootstrap.addCommand(new io.sluice.app.cli.NewTokenCommand(System.out));
     }
 
     /** Exits with the failed command's own status (see {@link CommandFailure}), not 1 for every failure. */
@@ -175,6 +183,7 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
         environment.admin().addFilter("ip-allowlist", apiAllowlist)
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        ApiAuthSetup.install(config.api.auth, config.getServerFactory(), environment);
         environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(
                 PrometheusMetrics.registry(environment.metrics()))).addMapping("/prometheus");
     }

@@ -306,6 +306,12 @@ public class SluiceConfiguration extends Configuration {
         @JsonProperty
         public List<String> ipAllowlist = new ArrayList<>();
 
+        /** Who may call: users and tokens by their hashes, with roles (io.sluice.app.security.ApiAuthFilter). */
+        @Valid
+        @NotNull
+        @JsonProperty
+        public io.sluice.app.security.ApiAuthSettings auth = new io.sluice.app.security.ApiAuthSettings();
+
         @ValidationMethod(message = "api.ipAllowlist holds an entry that is not an IPv4 or IPv6 address or CIDR "
                 + "range (such as 10.0.0.0/8, 192.168.1.7 or fd00::/8)")
         @JsonIgnore

@@ -37,6 +37,15 @@ final class SluiceCli {
 
     /** A command line whose standard input holds {@code input}. */
     static Result runWithInput(String input, String... args) {
+        return run(input, java.util.Map.of(), args);
+    }
+
+    /** A command line that sees {@code environment} as its environment variables (for {@code status}). */
+    static Result runWithEnvironment(java.util.Map<String, String> environment, String... args) {
+        return run("", environment, args);
+    }
+
+    private static Result run(String input, java.util.Map<String, String> environment, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
@@ -44,7 +53,8 @@ final class SluiceCli {
         Bootstrap<SluiceConfiguration> bootstrap = new Bootstrap<>(app);
         bootstrap.addCommand(new CheckCommand<>(app));
         bootstrap.addCommand(new TopicCommand(stdout));
-        bootstrap.addCommand(new StatusCommand(stdout));
+        bootstrap.addCommand(new StatusCommand(stdout, environment::get));
+        bootstrap.addCommand(new io.sluice.app.cli.NewTokenCommand(stdout));
         bootstrap.addCommand(new io.sluice.app.cli.HashPasswordCommand(stdout,
                 () -> new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8))));
         Optional<Throwable> failure = new Cli(new JarLocation(SluiceApplication.class), bootstrap, stdout, err)

@@ -70,11 +70,19 @@ final class TestApp implements AutoCloseable {
         return new TestApp(support, facadePort);
     }
 
+    /** A node started from a configuration file such as {@link #configFile} writes, its facade on {@code facadePort}. */
+    static TestApp start(java.nio.file.Path configFile, int facadePort) throws Exception {
+        DropwizardTestSupport<SluiceConfiguration> support = new DropwizardTestSupport<>(SluiceApplication.class,
+                configFile.toString());
+        support.before();
+        return new TestApp(support, facadePort);
+    }
+
     /**
      * A configuration file for a node on loopback: free REST and admin ports, a fresh data directory, the Kafka
      * cluster and topic, the facade on {@code facadePort}; {@code facadeLines} go on in the {@code facade} section
-     * (indented by two spaces), then {@code moreLines} at the top level. For settings that overrides cannot set, such
-     * as lists.
+     * (indented by two spaces), then the tests' logging section unless {@code moreLines} has one, then
+     * {@code moreLines} at the top level. For settings that overrides cannot set, such as lists.
      */
     static java.nio.file.Path configFile(String bootstrapServers, String topic, int facadePort, List<String> facadeLines,
                                          List<String> moreLines) throws java.io.IOException {
@@ -92,7 +100,9 @@ final class TestApp implements AutoCloseable {
                 "  bindHost: 127.0.0.1",
                 "  port: " + facadePort));
         facadeLines.forEach(l -> lines.add("  " + l));
-        lines.addAll(LOGGING);
+        if (moreLines.stream().noneMatch(l -> l.startsWith("logging:"))) {
+            lines.addAll(LOGGING);
+        }
         lines.addAll(moreLines);
         lines.add("");
         java.nio.file.Path file = Files.createTempFile("sluice-app", ".yml");
@@ -149,14 +159,45 @@ final class TestApp implements AutoCloseable {
         return call(support.getLocalPort(), method, path, body);
     }
 
+    /**
+     * A REST call with an {@code Authorization} header ({@code null}: none, as {@link #call(String, String, String)});
+     * the response whatever its status.
+     */
+    HttpResponse<String> call(String method, String path, String body, String authorization) throws Exception {
+        return call(support.getLocalPort(), method, path, body, authorization);
+    }
+
     /** A GET on the admin port (metrics, health checks); the response whatever its status. */
     HttpResponse<String> admin(String path) throws Exception {
         return call(support.getAdminPort(), "GET", path, null);
     }
 
+    /** A call on the admin port (tasks are POSTs) with an {@code Authorization} header, or {@code null} for none. */
+    HttpResponse<String> admin(String method, String path, String authorization) throws Exception {
+        return call(support.getAdminPort(), method, path, null, authorization);
+    }
+
+    /** The application's environment (metrics). */
+    io.dropwizard.core.setup.Environment environment() {
+        return support.getEnvironment();
+    }
+
+    /** The admin port. */
+    int adminPort() {
+        return support.getAdminPort();
+    }
+
     private HttpResponse<String> call(int port, String method, String path, String body) throws Exception {
+        return call(port, method, path, body, null);
+    }
+
+    private HttpResponse<String> call(int port, String method, String path, String body, String authorization)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", "application/json");
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
         b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
                 : b.method(method, HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -2,7 +2,9 @@ package io.sluice.app.cli;
 
 import io.dropwizard.core.cli.Command;
 import io.dropwizard.core.setup.Bootstrap;
+import io.sluice.app.security.PasswordHash;
 import io.sluice.facade.Account;
+import net.sourceforge.argparse4j.impl.Arguments;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
@@ -16,37 +18,72 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * {@code sluice hash-password}: the lines of a {@code facade.users} entry for a password, so that the configuration
- * file holds hashes only. The password is read from the terminal without echo, or from the first line of standard
+ * {@code sluice hash-password}: the lines of a {@code facade.users} entry for a password, or with {@code --api} of an
+ * {@code api.auth.users} entry (a PBKDF2 hash, {@link PasswordHash}), so that the configuration file holds hashes
+ * only. The password is read from the terminal without echo, or from the first line of standard
  * input when that is not a terminal (a pipe from a secret store), never from the command line, where the shell's
  * history and {@code ps} would keep it.
  */
 public final class HashPasswordCommand extends Command {
+    private static final String API = "api";
+    private static final String ITERATIONS = "iterations";
     private final PrintStream out;
     private final Supplier<InputStream> in;
 
     public HashPasswordCommand(PrintStream out, Supplier<InputStream> in) {
-        super("hash-password", "print the facade.users hashes of a password read from the terminal or stdin");
+        super("hash-password", "print the facade.users (or, with --api, api.auth.users) entry for a password read "
+                + "from the terminal or stdin");
         this.out = out;
         this.in = in;
     }
 
     @Override
     public void configure(Subparser subparser) {
-        subparser.addArgument("--user").setDefault("repl").help("the account's name in the printed entry");
-        subparser.addArgument("--role").choices("replication", "admin").setDefault("replication")
-                .help("replication (dump and what replicas ask) or admin (also KILL, every process)");
+        subparser.addArgument("--user")
+                .help("the account's name in the printed entry (default: repl, or ops with --api)");
+        subparser.addArgument("--role").choices("replication", "read", "admin")
+                .help("facade: replication (the default: dump and what replicas ask) or admin (also KILL, every "
+                        + "process); --api: read (the default: GET only) or admin (every call)");
+        subparser.addArgument("--api").dest(API).action(Arguments.storeTrue())
+                .help("print an api.auth.users entry (HTTP Basic on the REST and admin ports) instead");
+        subparser.addArgument("--iterations").dest(ITERATIONS).type(Integer.class)
+                .setDefault(PasswordHash.DEFAULT_ITERATIONS)
+                .choices(Arguments.range(PasswordHash.MIN_ITERATIONS, PasswordHash.MAX_ITERATIONS))
+                .help("--api: PBKDF2 iterations (default " + PasswordHash.DEFAULT_ITERATIONS + ")");
     }
 
     @Override
     public void run(Bootstrap<?> bootstrap, Namespace namespace) {
+        boolean api = Boolean.TRUE.equals(namespace.getBoolean(API));
+        String role = namespace.getString("role");
+        if (role == null) {
+            role = api ? "read" : "replication";
+        } else if (api ? "replication".equals(role) : "read".equals(role)) {
+            throw new CommandFailure(CommandFailure.CANNOT_CHECK, "--role " + role + " is not a role of "
+                    + (api ? "api.auth.users: read or admin" : "facade.users: replication or admin (read is for "
+                    + "--api)"));
+        }
+        String user = namespace.getString("user") != null ? namespace.getString("user") : api ? "ops" : "repl";
+        if (api && (user.isBlank() || user.contains(":") || user.chars().anyMatch(Character::isWhitespace))) {
+            throw new CommandFailure(CommandFailure.CANNOT_CHECK, "--user must not be blank, nor contain white space "
+                    + "or a colon (HTTP Basic cannot carry one in a user name)");
+        }
         String password = readPassword();
         if (password.isEmpty()) {
             throw new CommandFailure(CommandFailure.CANNOT_CHECK, "no password given: type one, or pipe it in");
         }
+        if (api) {
+            String hash = PasswordHash.create(password.toCharArray(), namespace.getInt(ITERATIONS)).toString();
+            out.println("# api.auth.users entry; the password itself is not stored anywhere");
+            out.println("- user: " + user);
+            out.println("  role: " + role);
+            out.println("  hash: \"" + hash + "\"");
+            out.flush();
+            return;
+        }
         out.println("# facade.users entry; the password itself is not stored anywhere");
-        out.println("- user: " + namespace.getString("user"));
-        out.println("  role: " + namespace.getString("role"));
+        out.println("- user: " + user);
+        out.println("  role: " + role);
         out.println("  caching_sha2_password: \"" + Account.sha2Hex(password) + "\"");
         out.println("  mysql_native_password: \"" + Account.nativeHex(password) + "\"");
         out.flush();

@@ -17,6 +17,7 @@ import net.sourceforge.argparse4j.impl.Arguments;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
@@ -26,6 +27,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.function.Function;
 import java.time.Duration;
 import java.util.Set;
 
@@ -33,7 +39,9 @@ import java.util.Set;
  * {@code sluice status [--url URL] [--json] [config.yml]}: what a running node says of its cluster, its syncer, its
  * replicas and the binlog topic, from its REST API ({@code GET /api/v1/cluster}, {@code /api/v1/syncer},
  * {@code /api/v1/replicas}), for an operator at a shell or a script ({@code --json}). The node is {@code --url},
- * else the file's first application connector, else {@value #DEFAULT_URL}. Answers are read as JSON trees, so a
+ * else the file's first application connector, else {@value #DEFAULT_URL}. Credentials for a node that protects
+ * reads come from {@code --token-file}, {@code --user} with {@value #PASSWORD_VARIABLE}, or {@value #TOKEN_VARIABLE},
+ * never from the command line itself. Answers are read as JSON trees, so a
  * node that adds or lacks fields still prints. Exit status: 0 when the node answered, whatever its state; 2 when it
  * did not (or the URL cannot be told).
  */
@@ -47,12 +55,26 @@ public final class StatusCommand extends SluiceCommand {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Set<String> ANY_ADDRESS = Set.of("", "0.0.0.0", "::", "0:0:0:0:0:0:0:0");
 
+    /** The environment variable holding a bearer token for the node. */
+    public static final String TOKEN_VARIABLE = "SLUICE_API_TOKEN";
+    /** The environment variable holding the password of {@code --user}. */
+    public static final String PASSWORD_VARIABLE = "SLUICE_API_PASSWORD";
+    private static final String TOKEN_FILE = "tokenFile";
+    private static final String USER = "user";
+
     private final PrintStream out;
+    private final Function<String, String> environment;
 
     /** @param out where the status goes (standard output in the process) */
     public StatusCommand(PrintStream out) {
+        this(out, System::getenv);
+    }
+
+    /** @param environment the process's environment variables ({@link System#getenv(String)}) */
+    public StatusCommand(PrintStream out, Function<String, String> environment) {
         super("status", "Prints the status of a running Sluice node, from its REST API");
         this.out = out;
+        this.environment = environment;
     }
 
     @Override
@@ -66,6 +88,12 @@ public final class StatusCommand extends SluiceCommand {
         subparser.addArgument("--timeout").dest(TIMEOUT).type(Integer.class).setDefault(30)
                 .choices(Arguments.range(1, 3600)).metavar("SECONDS")
                 .help("how long to wait for each answer");
+        subparser.addArgument("--token-file").dest(TOKEN_FILE).metavar("FILE")
+                .help("a file whose first line is a bearer token for the node (default: the " + TOKEN_VARIABLE
+                        + " environment variable, if set)");
+        subparser.addArgument("--user").dest(USER).metavar("USER")
+                .help("an api.auth.users user, whose password is in the " + PASSWORD_VARIABLE
+                        + " environment variable");
     }
 
     @Override
@@ -80,10 +108,11 @@ public final class StatusCommand extends SluiceCommand {
         }
         Duration timeout = Duration.ofSeconds(namespace.getInt(TIMEOUT));
         ObjectMapper mapper = bootstrap.getObjectMapper();
+        String authorization = authorization(namespace);
         HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
-        JsonNode cluster = get(http, mapper, base, "/api/v1/cluster", timeout);
-        JsonNode syncer = get(http, mapper, base, "/api/v1/syncer", timeout);
-        JsonNode replicas = get(http, mapper, base, "/api/v1/replicas", timeout);
+        JsonNode cluster = get(http, mapper, base, "/api/v1/cluster", timeout, authorization);
+        JsonNode syncer = get(http, mapper, base, "/api/v1/syncer", timeout, authorization);
+        JsonNode replicas = get(http, mapper, base, "/api/v1/replicas", timeout, authorization);
         if (namespace.getBoolean(JSON)) {
             ObjectNode all = mapper.createObjectNode();
             all.set("cluster", cluster);
@@ -94,6 +123,46 @@ public final class StatusCommand extends SluiceCommand {
             new StatusPrinter(out).print(base, cluster, syncer, replicas);
         }
         out.flush();
+    }
+
+    /**
+     * The {@code Authorization} header's value, or {@code null}: {@code --token-file}, else {@code --user} with
+     * {@value #PASSWORD_VARIABLE}, else {@value #TOKEN_VARIABLE}. Never from the command line itself, where the
+     * shell's history and {@code ps} would keep it.
+     */
+    String authorization(Namespace namespace) {
+        String tokenFile = namespace.getString(TOKEN_FILE);
+        if (tokenFile != null) {
+            return "Bearer " + token(Path.of(tokenFile));
+        }
+        String user = namespace.getString(USER);
+        if (user != null) {
+            String password = environment.apply(PASSWORD_VARIABLE);
+            if (password == null || password.isEmpty()) {
+                throw new CommandFailure(CommandFailure.CANNOT_CHECK, "--user needs its password in the "
+                        + PASSWORD_VARIABLE + " environment variable");
+            }
+            if (user.contains(":")) {
+                throw new CommandFailure(CommandFailure.CANNOT_CHECK, "--user must not contain a colon");
+            }
+            return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        String token = environment.apply(TOKEN_VARIABLE);
+        return token == null || token.isBlank() ? null : "Bearer " + token.strip();
+    }
+
+    private static String token(Path file) {
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line = reader.readLine();
+            if (line == null || line.isBlank()) {
+                throw new CommandFailure(CommandFailure.CANNOT_CHECK, "the token file " + file + " is empty");
+            }
+            return line.strip();
+        } catch (IOException e) {
+            throw new CommandFailure(CommandFailure.CANNOT_CHECK, "cannot read the token file " + file + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private static URI parse(String url) {
@@ -158,10 +227,15 @@ public final class StatusCommand extends SluiceCommand {
         return p.isEmpty() || p.startsWith("/") ? p : "/" + p;
     }
 
-    private static JsonNode get(HttpClient http, ObjectMapper mapper, URI base, String path, Duration timeout) {
+    private static JsonNode get(HttpClient http, ObjectMapper mapper, URI base, String path, Duration timeout,
+                                String authorization) {
         URI uri = URI.create(base + path);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
-                .GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
+                .GET();
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        HttpRequest request = builder.build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -175,6 +249,12 @@ public final class StatusCommand extends SluiceCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CommandFailure(CommandFailure.CANNOT_CHECK, "interrupted while asking " + uri, e);
+        }
+        if (response.statusCode() == 401) {
+            throw new CommandFailure(CommandFailure.CANNOT_CHECK, "the node at " + base + " refused GET " + path
+                    + " with HTTP 401 (" + (authorization == null ? "it needs credentials" : "the credentials are "
+                    + "wrong") + "): give a token with " + TOKEN_VARIABLE + " or --token-file FILE, or --user USER "
+                    + "with " + PASSWORD_VARIABLE + " (docs/cli.md)");
         }
         if (response.statusCode() != 200) {
             String body = response.body().strip();
