@@ -56,7 +56,7 @@ class FacadeTlsIT {
     @BeforeAll
     static void start() throws Exception {
         certs = TestCertificates.create(Files.createTempDirectory("sluice-tls"));
-        kafka = KafkaCluster.start(1);
+        kafka = KafkaCluster.start(3); // Sluice refuses a topic with fewer replicas outside embedded mode
         source = MysqlServer.start(41);
         source.createUser("syncer", SYNCER_PASSWORD, "caching_sha2_password");
         source.createUser("stored", STORED_PASSWORD, "caching_sha2_password");

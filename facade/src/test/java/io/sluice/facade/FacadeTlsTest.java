@@ -31,6 +31,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PublicKey;
@@ -68,6 +69,7 @@ class FacadeTlsTest {
     private static FacadeServer offering;
     private static FacadeServer requiring;
     private static FacadeServer plain;
+    private static FacadeServer clientCerts;
 
     @BeforeAll
     static void start() throws Exception {
@@ -91,6 +93,8 @@ class FacadeTlsTest {
         offering = server(credentials, tls(false), new FacadeMetrics(metrics));
         requiring = server(credentials, tls(true), FacadeMetrics.unregistered());
         plain = server(credentials, null, FacadeMetrics.unregistered());
+        clientCerts = server(credentials, FacadeTls.load(certs.serverCertPem(), certs.serverKeyPem(), certs.caPem(),
+                true), FacadeMetrics.unregistered());
     }
 
     private static FacadeTls tls(boolean require) {
@@ -111,7 +115,7 @@ class FacadeTlsTest {
 
     @AfterAll
     static void stop() {
-        for (FacadeServer s : new FacadeServer[] {offering, requiring, plain}) {
+        for (FacadeServer s : new FacadeServer[] {offering, requiring, plain, clientCerts}) {
             if (s != null) {
                 s.close();
             }
@@ -183,6 +187,26 @@ class FacadeTlsTest {
             c.write(2, c.response("hashed", Auth.sha2Scramble(HASHED, h.nonce())));
             assertThat(c.read().payload).containsExactly(0x01, Auth.FAST_AUTH_SUCCESS);
             assertThat(Packets.isOk(c.read().payload)).isTrue();
+        }
+    }
+
+    @Test
+    void withAClientCaOnlyClientsWithACertificateItSignedGetIn() throws Exception {
+        try (Client c = new Client(clientCerts)) {
+            Handshake h = c.greeting();
+            c.startTls(certs.clientKeyStore());
+            c.write(2, c.response("hashed", Auth.sha2Scramble(HASHED, h.nonce())));
+            assertThat(c.read().payload).containsExactly(0x01, Auth.FAST_AUTH_SUCCESS);
+            assertThat(Packets.isOk(c.read().payload)).isTrue();
+        }
+        try (Client c = new Client(clientCerts)) {
+            Handshake h = c.greeting();
+            // TLS 1.3: the client learns of the refusal when it reads
+            assertThatThrownBy(() -> {
+                c.startTls();
+                c.write(2, c.response("hashed", Auth.sha2Scramble(HASHED, h.nonce())));
+                c.read();
+            }).isInstanceOf(IOException.class);
         }
     }
 
@@ -335,6 +359,11 @@ class FacadeTlsTest {
 
         /** SSLRequest (sequence 1), then the TLS handshake, checking the server's name against the test CA. */
         void startTls() throws Exception {
+            startTls(null);
+        }
+
+        /** The same, presenting the key and certificate of {@code keyStore} (PKCS#12), unless {@code null}. */
+        void startTls(Path keyStore) throws Exception {
             write(1, sslRequest());
             KeyStore trust = KeyStore.getInstance("PKCS12");
             try (InputStream s = Files.newInputStream(certs.trustStore())) {
@@ -342,8 +371,19 @@ class FacadeTlsTest {
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
+            javax.net.ssl.KeyManager[] keys = null;
+            if (keyStore != null) {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                try (InputStream s = Files.newInputStream(keyStore)) {
+                    store.load(s, TestCertificates.STORE_PASSWORD.toCharArray());
+                }
+                javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(store, TestCertificates.STORE_PASSWORD.toCharArray());
+                keys = kmf.getKeyManagers();
+            }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
+            context.init(keys, tmf.getTrustManagers(), null);
             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(raw, "127.0.0.1", raw.getPort(),
                     true);
             SSLParameters params = tls.getSSLParameters();
