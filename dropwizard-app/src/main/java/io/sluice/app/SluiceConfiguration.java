@@ -179,6 +179,52 @@ public class SluiceConfiguration extends Configuration {
         @Valid
         @JsonProperty
         public MetadataBackendSettings metadataBackend;
+        /** TLS for clients of the facade; absent = none (an SSLRequest is refused). */
+        @Valid
+        @NotNull
+        @JsonProperty
+        public TlsSettings tls = new TlsSettings();
+    }
+
+    /**
+     * The facade's TLS, as MySQL's {@code ssl_cert}, {@code ssl_key}, {@code ssl_ca} and
+     * {@code require_secure_transport}. The files are read once, when the node starts.
+     */
+    public static class TlsSettings {
+        /** PEM certificate chain, the server's own certificate first; empty = no TLS. */
+        @JsonProperty
+        public String certificate;
+        /** PEM private key of the certificate: unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}). */
+        @JsonProperty
+        public String privateKey;
+        /** PEM CA certificates; when set, every TLS client must present a certificate it signed. */
+        @JsonProperty
+        public String clientCa;
+        /** Refuse logins without TLS with MySQL's ERR 3159, like require_secure_transport=ON. */
+        @JsonProperty
+        public boolean requireSecureTransport = false;
+
+        /** Whether TLS is configured. */
+        @JsonIgnore
+        public boolean enabled() {
+            return certificate != null && !certificate.isBlank();
+        }
+
+        @ValidationMethod(message = "facade.tls.requireSecureTransport needs facade.tls.certificate and "
+                + "facade.tls.privateKey: without them no client could log in")
+        @JsonIgnore
+        public boolean isSecureTransportPossible() {
+            return !requireSecureTransport || enabled();
+        }
+
+        @ValidationMethod(message = "facade.tls.certificate and facade.tls.privateKey go together: set both, or "
+                + "neither (and then no facade.tls.clientCa)")
+        @JsonIgnore
+        public boolean isComplete() {
+            boolean key = privateKey != null && !privateKey.isBlank();
+            boolean ca = clientCa != null && !clientCa.isBlank();
+            return enabled() == key && (!ca || enabled());
+        }
     }
 
     /** Where the facade forwards statements only a server with the schema can answer. */
@@ -205,13 +251,17 @@ public class SluiceConfiguration extends Configuration {
 
     /**
      * An account of the facade, by its hashes: what {@code sluice hash-password} prints. The file never holds a
-     * password, and the facade never needs one (it verifies every login on the plugins' fast paths).
+     * password. The facade verifies logins on the plugins' fast paths, and an account given in MySQL's stored form
+     * by full authentication until its hash is cached.
      */
     public static class FacadeUser {
         @NotBlank
         @JsonProperty
         public String user;
-        /** 64 hex digits: SHA256(SHA256(password)). */
+        /**
+         * 64 hex digits: SHA256(SHA256(password)); or MySQL's own {@code authentication_string} in hex, as
+         * {@code SELECT HEX(authentication_string)} prints it (140 digits, {@code 0x} optional).
+         */
         @JsonProperty("caching_sha2_password")
         public String cachingSha2Password;
         /** {@code *} and 40 hex digits: SHA1(SHA1(password)), as MySQL stores it. */

@@ -22,11 +22,13 @@ import java.util.Objects;
  * @param sharedWindowBytes how much of the topic's recent records the dumps share ({@link SharedTail}); 0 = none,
  *                         every dump reads with a consumer of its own
  * @param limits           how long an idle client may stay, and how failed logins are slowed down
+ * @param tls              the TLS the facade offers clients (built once, at start), or {@code null} for none: an
+ *                         SSLRequest is then refused, as before TLS was built
  */
 public record FacadeConfig(String bindHost, int port, long serverId, String serverUuid, String serverVersion,
                            String topic, Map<String, Object> consumerConfig, int maxReplicas, int sendBufferBytes,
                            long maxEventBytes, MetadataBackend metadataBackend, long sharedWindowBytes,
-                           Limits limits) {
+                           Limits limits, FacadeTls tls) {
     /**
      * Limits on clients.
      *
@@ -45,6 +47,14 @@ public record FacadeConfig(String bindHost, int port, long serverId, String serv
                 throw new IllegalArgumentException("idleTimeout must be positive, failedLoginThreshold at least 0");
             }
         }
+    }
+
+    /** Settings without TLS. */
+    public FacadeConfig(String bindHost, int port, long serverId, String serverUuid, String serverVersion,
+                        String topic, Map<String, Object> consumerConfig, int maxReplicas, int sendBufferBytes,
+                        long maxEventBytes, MetadataBackend metadataBackend, long sharedWindowBytes, Limits limits) {
+        this(bindHost, port, serverId, serverUuid, serverVersion, topic, consumerConfig, maxReplicas,
+                sendBufferBytes, maxEventBytes, metadataBackend, sharedWindowBytes, limits, null);
     }
 
     /** Settings with the default limits. */
@@ -90,19 +100,25 @@ public record FacadeConfig(String bindHost, int port, long serverId, String serv
     /** These settings with statements forwarded to {@code backend}. */
     public FacadeConfig withMetadataBackend(MetadataBackend backend) {
         return new FacadeConfig(bindHost, port, serverId, serverUuid, serverVersion, topic, consumerConfig,
-                maxReplicas, sendBufferBytes, maxEventBytes, backend, sharedWindowBytes, limits);
+                maxReplicas, sendBufferBytes, maxEventBytes, backend, sharedWindowBytes, limits, tls);
     }
 
     /** These settings with a shared window of {@code bytes} (0 = none). */
     public FacadeConfig withSharedWindowBytes(long bytes) {
         return new FacadeConfig(bindHost, port, serverId, serverUuid, serverVersion, topic, consumerConfig,
-                maxReplicas, sendBufferBytes, maxEventBytes, metadataBackend, bytes, limits);
+                maxReplicas, sendBufferBytes, maxEventBytes, metadataBackend, bytes, limits, tls);
     }
 
     /** A copy with other limits on clients. */
     public FacadeConfig withLimits(Limits newLimits) {
         return new FacadeConfig(bindHost, port, serverId, serverUuid, serverVersion, topic, consumerConfig,
-                maxReplicas, sendBufferBytes, maxEventBytes, metadataBackend, sharedWindowBytes, newLimits);
+                maxReplicas, sendBufferBytes, maxEventBytes, metadataBackend, sharedWindowBytes, newLimits, tls);
+    }
+
+    /** A copy that offers {@code newTls} ({@code null} = no TLS). */
+    public FacadeConfig withTls(FacadeTls newTls) {
+        return new FacadeConfig(bindHost, port, serverId, serverUuid, serverVersion, topic, consumerConfig,
+                maxReplicas, sendBufferBytes, maxEventBytes, metadataBackend, sharedWindowBytes, limits, newTls);
     }
 
     /**

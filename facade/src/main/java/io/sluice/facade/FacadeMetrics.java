@@ -11,6 +11,9 @@ import com.codahale.metrics.MetricRegistry;
  * <ul>
  *   <li>{@code sluice.facade.connections.accepted}: connections accepted (before authentication)</li>
  *   <li>{@code sluice.facade.auth.failures}: logins refused (wrong password, unknown account)</li>
+ *   <li>{@code sluice.facade.auth.full}: caching_sha2_password full authentications that succeeded (accounts in
+ *       MySQL's stored form, until their hash is cached)</li>
+ *   <li>{@code sluice.facade.connections.tls}: connections that asked for TLS (SSLRequest accepted)</li>
  *   <li>{@code sluice.facade.connections.refused}: connections from addresses outside {@code facade.ipAllowlist}</li>
  *   <li>{@code sluice.facade.errors.<code>}: ERR packets sent to clients, by MySQL error code</li>
  *   <li>{@code sluice.facade.events.out}, {@code sluice.facade.transactions.out}, {@code sluice.facade.bytes.out}:
@@ -25,6 +28,8 @@ public final class FacadeMetrics {
     final Meter accepted;
     final Counter authFailures;
     final Counter refused;
+    final Counter fullAuthentications;
+    final Counter tlsConnections;
     final Meter events;
     final Meter transactions;
     final Meter bytes;
@@ -34,6 +39,8 @@ public final class FacadeMetrics {
         this.accepted = registry.meter(PREFIX + "connections.accepted");
         this.authFailures = registry.counter(PREFIX + "auth.failures");
         this.refused = registry.counter(PREFIX + "connections.refused");
+        this.fullAuthentications = registry.counter(PREFIX + "auth.full");
+        this.tlsConnections = registry.counter(PREFIX + "connections.tls");
         this.events = registry.meter(PREFIX + "events.out");
         this.transactions = registry.meter(PREFIX + "transactions.out");
         this.bytes = registry.meter(PREFIX + "bytes.out");

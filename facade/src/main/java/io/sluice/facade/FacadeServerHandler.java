@@ -10,12 +10,10 @@ import io.sluice.model.gtid.UnsupportedGtidFormatException;
 import io.sluice.model.protocol.Auth;
 import io.sluice.model.protocol.Capabilities;
 import io.sluice.model.protocol.Handshake;
-import io.sluice.model.protocol.HandshakeResponse;
 import io.sluice.model.protocol.MysqlError;
 import io.sluice.model.protocol.MysqlException;
 import io.sluice.model.protocol.MysqlProtocolException;
 import io.sluice.model.protocol.PacketReader;
-import io.sluice.model.protocol.PacketWriter;
 import io.sluice.model.protocol.Packets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,14 +24,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One client connection: greeting, authentication (caching_sha2_password fast path, mysql_native_password, a
+ * One client connection: greeting, login ({@link Login}: TLS, caching_sha2_password, mysql_native_password, a
  * plugin switch for other clients), then commands: COM_QUERY, COM_PING, COM_INIT_DB, COM_QUIT,
  * COM_REGISTER_SLAVE, COM_BINLOG_DUMP_GTID and COM_BINLOG_DUMP. See MySQL's {@code sql/auth/sql_authentication.cc},
  * {@code sql/sql_parse.cc} (dispatch_command) and {@code sql/rpl_source.cc}.
@@ -56,7 +53,7 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
     private static final int COM_REGISTER_SLAVE = 0x15;
     private static final int COM_BINLOG_DUMP_GTID = 0x1e;
 
-    private enum State { AUTH, AUTH_SWITCH, COMMAND, DUMPING }
+    private enum State { AUTH, COMMAND, DUMPING }
 
     private final FacadeConfig config;
     private final Credentials credentials;
@@ -74,12 +71,8 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
     private Session session;
     private PacketOut out;
     private ReplicaRegistry.Entry entry;
-    private Account pendingAccount;
-    /** The plugin of the AuthSwitchRequest sent, whose answer {@link #authSwitchResponse} checks. */
-    private String pendingPlugin;
+    private Login login;
     private ScheduledFuture<?> loginDeadline;
-    /** How long the answer to this connection's login waits (see {@link LoginThrottle}). */
-    private Duration answerDelay = Duration.ZERO;
 
     FacadeServerHandler(FacadeConfig config, Credentials credentials, ReplicaRegistry registry,
                         QueryResponder responder, long connectionId, Duration connectTimeout) {
@@ -121,7 +114,10 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
             return;
         }
         entry = registry.add(connectionId, host, ctx.channel());
-        Handshake greeting = new Handshake(config.serverVersion(), connectionId, nonce, SERVER_CAPABILITIES,
+        login = new Login(credentials, registry, config.tls(), registry.sha2, session, entry, out, nonce);
+        // CLIENT_SSL only when TLS is configured: a client that sees it may send an SSLRequest
+        int capabilities = config.tls() == null ? SERVER_CAPABILITIES : SERVER_CAPABILITIES | Capabilities.SSL;
+        Handshake greeting = new Handshake(config.serverVersion(), connectionId, nonce, capabilities,
                 UTF8MB4_GENERAL, Packets.STATUS_AUTOCOMMIT, Auth.CACHING_SHA2);
         out.writeAndFlush(greeting.encode());
         loginDeadline = ctx.executor().schedule(() -> loginTimedOut(ctx), connectTimeout.toMillis(),
@@ -130,7 +126,7 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
 
     /** Closes a connection still in the handshake when the connect timeout is up (a stalled or partial packet). */
     private void loginTimedOut(ChannelHandlerContext ctx) {
-        if (state == State.AUTH || state == State.AUTH_SWITCH) {
+        if (state == State.AUTH) {
             LOG.debug("connection {} from {}: no login within {}", connectionId, session.remoteHost, connectTimeout);
             ctx.close();
         }
@@ -171,8 +167,12 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         }
         try {
             switch (state) {
-                case AUTH -> authenticate(ctx, packet);
-                case AUTH_SWITCH -> authSwitchResponse(ctx, packet);
+                case AUTH -> {
+                    if (login.read(ctx, packet)) {
+                        state = State.COMMAND;
+                        loginDeadline.cancel(false);
+                    }
+                }
                 case COMMAND -> command(ctx, packet);
                 case DUMPING -> {
                     // a replica sends nothing during a dump (semi-sync acks are not offered); ignore
@@ -186,112 +186,15 @@ final class FacadeServerHandler extends SimpleChannelInboundHandler<MysqlPacket>
         }
     }
 
-    private void authenticate(ChannelHandlerContext ctx, MysqlPacket packet) {
-        answerDelay = registry.throttle().delay(session.remoteHost);
-        byte[] payload = packet.payload();
-        out.sequence(packet.sequenceId() + 1);
-        if (HandshakeResponse.isSslRequest(payload)) {
-            out.writeAndFlush(Packets.err(MysqlError.ER_HANDSHAKE_ERROR));
-            ctx.close();
-            return;
-        }
-        HandshakeResponse hello = HandshakeResponse.parse(payload);
-        session.user = hello.user();
-        session.database = hello.database() == null || hello.database().isEmpty() ? null : hello.database();
-        session.capabilities = hello.capabilities() & SERVER_CAPABILITIES;
-        entry.user = hello.user();
-        Optional<Account> found = credentials.account(hello.user());
-        if (found.isEmpty()) {
-            denied(ctx, hello.authResponse().length > 0);
-            return;
-        }
-        Account account = found.get();
-        String plugin = hello.authPlugin();
-        byte[] response = hello.authResponse();
-        // A client whose default plugin is mysql_native_password (mariadb --default-auth=mysql_native_password,
-        // a MariaDB replica's I/O thread) drops the greeting's nonce, which was meant for caching_sha2_password,
-        // and sends an empty response to get a switch (client_mpvio_read_packet of libmysqlclient, libmariadb and
-        // MariaDB's server-side client); MySQL then switches it to the account's plugin. Taken for "no password",
-        // it would be denied whatever its password. It is switched to mysql_native_password, the plugin it asked
-        // for and therefore has (MariaDB's replication client has no caching_sha2_password and fails with error
-        // 2059 when switched to it), when the account has that plugin.
-        boolean nativeAwaitingSwitch = Account.NATIVE_PLUGIN.equals(plugin) && response.length == 0
-                && account.hasPassword();
-        if (Account.NATIVE_PLUGIN.equals(plugin) && !nativeAwaitingSwitch && account.supports(plugin)) {
-            finish(ctx, account, Auth.verifyNative(response, nonce, account.nativeHash()), response.length > 0,
-                    false);
-        } else if (Account.SHA2_PLUGIN.equals(plugin) && account.supports(plugin)) {
-            finish(ctx, account, Auth.verifySha2(response, nonce, account.sha2Hash()), response.length > 0, true);
-        } else {
-            // switch, with the greeting's nonce, to the plugin the client asked for when the account has it, else
-            // to one the account has: caching_sha2_password first
-            pendingAccount = account;
-            pendingPlugin = Account.NATIVE_PLUGIN.equals(plugin) && account.supports(Account.NATIVE_PLUGIN)
-                    || !account.supports(Account.SHA2_PLUGIN) ? Account.NATIVE_PLUGIN : Account.SHA2_PLUGIN;
-            state = State.AUTH_SWITCH;
-            out.writeAndFlush(new PacketWriter(64).u8(Packets.EOF).nulString(pendingPlugin).bytes(nonce).u8(0)
-                    .toByteArray());
-        }
-    }
-
-    private void authSwitchResponse(ChannelHandlerContext ctx, MysqlPacket packet) {
-        out.sequence(packet.sequenceId() + 1);
-        byte[] response = packet.payload();
-        Account account = pendingAccount;
-        boolean nativeSwitch = Account.NATIVE_PLUGIN.equals(pendingPlugin);
-        pendingAccount = null;
-        pendingPlugin = null;
-        if (nativeSwitch) {
-            finish(ctx, account, Auth.verifyNative(response, nonce, account.nativeHash()), response.length > 0,
-                    false);
-        } else {
-            finish(ctx, account, Auth.verifySha2(response, nonce, account.sha2Hash()), response.length > 0, true);
-        }
-    }
-
-    private void finish(ChannelHandlerContext ctx, Account account, boolean ok, boolean usedPassword, boolean sha2) {
-        if (!ok) {
-            denied(ctx, usedPassword);
-            return;
-        }
-        session.admin = account.admin();
-        registry.throttle().succeeded(session.remoteHost);
-        state = State.COMMAND;
-        answer(ctx, () -> {
-            if (sha2 && usedPassword) {
-                out.write(new byte[] {0x01, Auth.FAST_AUTH_SUCCESS});
-            }
-            out.writeAndFlush(Packets.ok(0, 0, Packets.STATUS_AUTOCOMMIT, 0));
-        });
-        loginDeadline.cancel(false);
-        LOG.debug("connection {}: {}@{} authenticated", connectionId, session.user, session.remoteHost);
-    }
-
-    private void denied(ChannelHandlerContext ctx, boolean usedPassword) {
-        registry.metrics().authFailures.inc();
-        registry.throttle().failed(session.remoteHost);
-        LOG.info("connection {}: access denied for '{}'@'{}'", connectionId, session.user, session.remoteHost);
-        answer(ctx, () -> {
-            out.writeAndFlush(Packets.err(MysqlError.ER_ACCESS_DENIED_ERROR, session.user, session.remoteHost,
-                    usedPassword ? "YES" : "NO"));
-            ctx.close();
-        });
-    }
-
-    /** Gives the login's answer now, or after {@link #answerDelay} when the address keeps failing. */
-    private void answer(ChannelHandlerContext ctx, Runnable write) {
-        if (answerDelay.isZero()) {
-            write.run();
-        } else {
-            LOG.debug("connection {}: answering the login of {} in {} ms (failed logins)", connectionId,
-                    session.remoteHost, answerDelay.toMillis());
-            ctx.executor().schedule(write, answerDelay.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
     /** A client that is not dumping and has been silent past facade.idleTimeoutSeconds goes, as wait_timeout does. */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
+            LOG.info("connection {} from {}: TLS handshake failed: {}", connectionId, session.remoteHost,
+                    tls.cause().toString());
+            ctx.close();
+            return;
+        }
         if (event instanceof io.netty.handler.timeout.IdleStateEvent && state == State.COMMAND && !answering) {
             LOG.info("connection {}: {}@{} idle for {} s, disconnected", connectionId, session.user,
                     session.remoteHost, config.limits().idleTimeout().toSeconds());

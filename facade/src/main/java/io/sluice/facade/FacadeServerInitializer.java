@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The pipeline of one connection: packet framing, then the connection's handler. */
+/**
+ * The pipeline of one connection: when the facade offers TLS, {@link TlsUpgradeDecoder} (which becomes the
+ * {@code SslHandler} on an SSLRequest), then the idle timer, packet framing and the connection's handler.
+ */
 final class FacadeServerInitializer extends ChannelInitializer<SocketChannel> {
     private final FacadeConfig config;
     private final Credentials credentials;
@@ -29,6 +32,9 @@ final class FacadeServerInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (config.tls() != null) {
+            ch.pipeline().addLast("tls-upgrade", new TlsUpgradeDecoder(config.tls().context()));
+        }
         ch.pipeline()
                 .addLast("idle", new io.netty.handler.timeout.IdleStateHandler(
                         config.limits().idleTimeout().toSeconds(), 0, 0, java.util.concurrent.TimeUnit.SECONDS))

@@ -36,6 +36,9 @@ public final class ReplicaRegistry {
     /** When a refused address is worth a log line. */
     final io.sluice.model.net.RefusalLog refusals = new io.sluice.model.net.RefusalLog();
 
+    /** caching_sha2_password's cache of full authentications and the node's RSA key. */
+    final CachingSha2Server sha2 = new CachingSha2Server();
+
     /** Slows down logins from addresses that keep failing. */
     private volatile LoginThrottle throttle = new LoginThrottle(FacadeConfig.Limits.DEFAULT.failedLoginThreshold());
 

@@ -86,6 +86,10 @@ public final class HashPasswordCommand extends Command {
         out.println("  role: " + role);
         out.println("  caching_sha2_password: \"" + Account.sha2Hex(password) + "\"");
         out.println("  mysql_native_password: \"" + Account.nativeHex(password) + "\"");
+        out.println("# or, instead of the caching_sha2_password line above, MySQL's own stored form (what");
+        out.println("# SELECT HEX(authentication_string) prints; the facade then asks for the password once per");
+        out.println("# node start, over TLS or RSA-encrypted, as MySQL does):");
+        out.println("#  caching_sha2_password: \"" + Account.sha2CryptHex(password) + "\"");
         out.flush();
     }
 

@@ -10,10 +10,12 @@ import io.sluice.facade.Credentials;
 import io.sluice.facade.FacadeConfig;
 import io.sluice.facade.FacadeMetrics;
 import io.sluice.facade.FacadeServer;
+import io.sluice.facade.FacadeTls;
 import io.sluice.facade.GroupMember;
 import io.sluice.facade.MetadataBackend;
 import io.sluice.facade.ReplicaInfo;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -24,16 +26,24 @@ import java.util.function.Supplier;
  * source, so they keep the credentials they already have.
  */
 public final class FacadeManager implements Managed {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FacadeManager.class);
     private final SluiceConfiguration.FacadeSettings settings;
     private final KafkaRuntime kafka;
     private final SyncerManager syncer;
     private final FacadeMetrics metrics;
+    /** Built once, when the node starts; {@code null} without {@code facade.tls}. */
+    private final FacadeTls tls;
     private FacadeServer server;
     private Supplier<List<GroupMember>> groupMembers = List::of;
 
+    /**
+     * @throws IllegalArgumentException when a {@code facade.tls} file cannot be used, naming the key and the
+     *                                  reason: the node does not start
+     */
     public FacadeManager(SluiceConfiguration.FacadeSettings settings, KafkaRuntime kafka, SyncerManager syncer,
                          MetricRegistry registry) {
         this.settings = settings;
+        this.tls = loadTls(settings.tls);
         this.kafka = kafka;
         this.syncer = syncer;
         this.metrics = new FacadeMetrics(registry);
@@ -52,7 +62,7 @@ public final class FacadeManager implements Managed {
                 settings.serverVersion, topic, kafka.consumerConfig(), settings.maxConnections,
                 settings.sendBufferBytes, 1L << 30).withSharedWindowBytes(settings.sharedWindowBytes)
                 .withLimits(new FacadeConfig.Limits(java.time.Duration.ofSeconds(settings.idleTimeoutSeconds),
-                        settings.failedLoginThreshold));
+                        settings.failedLoginThreshold)).withTls(tls);
         SluiceConfiguration.MetadataBackendSettings backend = settings.metadataBackend;
         if (backend != null) {
             config = config.withMetadataBackend(new MetadataBackend(backend.host, backend.port, backend.user,
@@ -73,6 +83,24 @@ public final class FacadeManager implements Managed {
                     + e, e);
         }
         server = s;
+    }
+
+    private static FacadeTls loadTls(SluiceConfiguration.TlsSettings t) {
+        if (!t.enabled()) {
+            return null;
+        }
+        try {
+            FacadeTls loaded = FacadeTls.load(Path.of(t.certificate), Path.of(t.privateKey),
+                    t.clientCa == null || t.clientCa.isBlank() ? null : Path.of(t.clientCa), t.requireSecureTransport);
+            LOG.info("facade TLS: certificate {}{}{}", t.certificate, loaded.clientCertificates()
+                    ? ", client certificates required" : "", loaded.requireSecureTransport()
+                    ? ", logins without TLS refused" : "");
+            return loaded;
+        } catch (FacadeTls.SettingException e) {
+            throw new IllegalArgumentException("facade.tls." + e.setting() + ": " + e.getMessage());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("facade.tls: not a file name: " + e.getMessage());
+        }
     }
 
     private long serverId() {
@@ -112,6 +140,9 @@ public final class FacadeManager implements Managed {
             return false;
         }
         Account a = known.get();
+        if (a.sha2Crypt() != null) {
+            return a.sha2Crypt().matches(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         return a.sha2Hash() != null ? java.security.MessageDigest.isEqual(a.sha2Hash(),
                 password.isEmpty() ? new byte[0] : io.sluice.model.protocol.Auth.sha2Hash(password))
                 : java.security.MessageDigest.isEqual(a.nativeHash(),

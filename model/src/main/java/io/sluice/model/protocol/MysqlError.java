@@ -34,6 +34,9 @@ public enum MysqlError {
     /** Since MySQL 5.6.5. */
     ER_MALFORMED_GTID_SET_SPECIFICATION(1772, "HY000", "Malformed GTID set specification '%s'."),
     ER_MALFORMED_PACKET(1835, "HY000", "Malformed communication packet."),
+    /** MySQL 5.7.8+: a login without TLS while {@code require_secure_transport} is ON. */
+    ER_SECURE_TRANSPORT_REQUIRED(3159, "HY000",
+            "Connections using insecure transport are prohibited while --require_secure_transport=ON."),
     ER_QUERY_INTERRUPTED(1317, "70100", "Query execution was interrupted");
 
     /** ER_MASTER_HAS_PURGED_REQUIRED_GTIDS (8.0: ER_SOURCE_HAS_PURGED_REQUIRED_GTIDS), sent as 1236. */
