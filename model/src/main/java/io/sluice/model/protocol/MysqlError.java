@@ -34,7 +34,12 @@ public enum MysqlError {
     /** Since MySQL 5.6.5. */
     ER_MALFORMED_GTID_SET_SPECIFICATION(1772, "HY000", "Malformed GTID set specification '%s'."),
     ER_MALFORMED_PACKET(1835, "HY000", "Malformed communication packet."),
-    ER_QUERY_INTERRUPTED(1317, "70100", "Query execution was interrupted");
+    ER_QUERY_INTERRUPTED(1317, "70100", "Query execution was interrupted"),
+    /**
+     * A client-side error (MySQL's {@code include/errmsg.h}, CR_SSL_CONNECTION_ERROR): TLS to the server could not
+     * be set up as the client's ssl mode demands. Raised by Sluice's client, never sent.
+     */
+    CR_SSL_CONNECTION_ERROR(2026, "HY000", "SSL connection error: %s");
 
     /** ER_MASTER_HAS_PURGED_REQUIRED_GTIDS (8.0: ER_SOURCE_HAS_PURGED_REQUIRED_GTIDS), sent as 1236. */
     public static final String PURGED_REQUIRED_GTIDS = "Cannot replicate because the source purged required binary "
