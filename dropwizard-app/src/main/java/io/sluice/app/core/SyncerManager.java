@@ -210,7 +210,8 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
             }
             progress = new SyncerView.Progress(s.lagTransactions(), s.lagBytes(), eta);
         }
-        return new SyncerView(s.state().name(), new SyncerView.SourceView(s.host(), s.port(), s.user(), tls), s.serverId(),
+        return new SyncerView(s.state().name(), new SyncerView.SourceView(s.host(), s.port(), s.user(), tls),
+                s.serverId(),
                 s.sourceUuid(), s.sourceVersion(), s.executedGtidSet(), s.file(), s.position(), s.transactions(),
                 s.bytes(), s.lastError() == null ? null : new SyncerView.ErrorView(s.lastError(), s.lastErrorCode(),
                 s.lastErrorAt()), s.lastEventAt(),

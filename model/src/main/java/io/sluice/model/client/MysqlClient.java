@@ -1,6 +1,7 @@
 package io.sluice.model.client;
 
 import io.sluice.model.client.tls.ClientTls;
+import io.sluice.model.client.tls.SslMode;
 import io.sluice.model.client.tls.TlsUpgrade;
 import io.sluice.model.protocol.Auth;
 import io.sluice.model.protocol.Capabilities;
@@ -145,7 +146,7 @@ public final class MysqlClient implements AutoCloseable {
     private void authenticate(String user, String password, int wanted, ClientTls tlsSettings) throws IOException {
         greeting = Handshake.parse(channel.read(MAX_RESPONSE));
         capabilities = wanted & greeting.capabilities();
-        if (tlsSettings.mode() != io.sluice.model.client.tls.SslMode.DISABLED) {
+        if (tlsSettings.mode() != SslMode.DISABLED) {
             if ((greeting.capabilities() & Capabilities.SSL) != 0) {
                 startTls(tlsSettings);
             } else if (tlsSettings.mode().requiresTls()) {

@@ -164,7 +164,8 @@ public record ClientTls(SslMode mode, String ca, String caPath, String clientCer
         try {
             return new String(Files.readAllBytes(Path.of(path)), StandardCharsets.US_ASCII);
         } catch (IOException | RuntimeException e) {
-            throw new TlsSettingsException(field, "cannot read " + path + " on this node (" + e.getClass().getSimpleName()
+            throw new TlsSettingsException(field, "cannot read " + path + " on this node ("
+                    + e.getClass().getSimpleName()
                     + (e.getMessage() == null || e.getMessage().equals(path) ? "" : ": " + e.getMessage()) + ")");
         }
     }

@@ -41,8 +41,9 @@ public final class TlsUpgrade {
         try {
             ClientTls.Material material = tls.load();
             context = SSLContext.getInstance("TLS");
-            context.init(material.clientChain().isEmpty() ? null
-                            : new X509ExtendedKeyManager[] {new ClientKey(material.clientChain(), material.clientKey())},
+            X509ExtendedKeyManager[] keys = material.clientChain().isEmpty() ? null
+                    : new X509ExtendedKeyManager[] {new ClientKey(material.clientChain(), material.clientKey())};
+            context.init(keys,
                     new javax.net.ssl.TrustManager[] {ServerCertificateCheck.forMode(tls.mode(), material.trusted())},
                     null);
         } catch (TlsSettingsException e) {
