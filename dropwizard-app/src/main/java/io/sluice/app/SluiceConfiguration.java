@@ -242,10 +242,20 @@ public class SluiceConfiguration extends Configuration {
         @NotNull
         @JsonProperty
         public String password = "";
+        /** TLS to the backend; absent = PREFERRED (MySQL's client default). */
+        @Valid
+        @JsonProperty
+        public ClientTlsSettings tls;
+
+        /** The TLS settings for the backend's connections. */
+        public io.sluice.model.client.tls.ClientTls clientTls() {
+            return tls == null ? io.sluice.model.client.tls.ClientTls.PREFERRED : tls.toClientTls();
+        }
 
         @Override
         public String toString() {
-            return "MetadataBackendSettings[" + user + "@" + host + ":" + port + "]";
+            return "MetadataBackendSettings[" + user + "@" + host + ":" + port + ", "
+                    + (tls == null ? "PREFERRED" : tls) + "]";
         }
     }
 

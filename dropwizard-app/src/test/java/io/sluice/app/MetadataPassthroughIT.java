@@ -1,7 +1,10 @@
 package io.sluice.app;
 
 import io.sluice.facade.MetadataBackend;
+import io.sluice.model.client.tls.ClientTls;
+import io.sluice.model.client.tls.SslMode;
 import io.sluice.testkit.MysqlServer;
+import io.sluice.testkit.TestCertificates;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -257,6 +260,32 @@ class MetadataPassthroughIT {
             assertThat(rows(c, "SELECT COUNT(*) FROM shop.items")).containsExactly(List.of("50"));
         }
         assertThat(replica.gtidExecuted()).isEqualTo(before);
+    }
+
+    @Test
+    void theBackendIsReachedOverTlsAndACertificateFromAnotherCaIsRefusedClearly() throws Exception {
+        TestCertificates certs = TestCertificates.create(java.nio.file.Files.createTempDirectory("sluice-meta-tls"));
+        pipeline.useMetadataBackend(new MetadataBackend("127.0.0.1", replica.port(), META_USER, META_PASSWORD,
+                new ClientTls(SslMode.REQUIRED, null, null, null, null, null)));
+        try (Connection c = facade(""); Statement st = c.createStatement()) {
+            assertThat(rows(c, "SHOW DATABASES")).contains(List.of("shop"));
+            List<List<String>> sessions = replica.query("SELECT s.VARIABLE_VALUE FROM performance_schema.threads t "
+                    + "JOIN performance_schema.status_by_thread s ON s.THREAD_ID = t.THREAD_ID "
+                    + "AND s.VARIABLE_NAME = 'Ssl_version' WHERE t.PROCESSLIST_USER = '" + META_USER + "'");
+            assertThat(sessions).isNotEmpty().allSatisfy(row -> assertThat(row.get(0)).startsWith("TLSv1."));
+        }
+        // the backend serves the certificate mysqld generated for itself, which the test CA did not sign
+        pipeline.useMetadataBackend(new MetadataBackend("127.0.0.1", replica.port(), META_USER, META_PASSWORD,
+                new ClientTls(SslMode.VERIFY_CA, null, certs.caPem().toString(), null, null, null)));
+        try (Connection c = facade(""); Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> st.executeQuery("SHOW DATABASES"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("Sluice's metadata backend 127.0.0.1:" + replica.port() + " is not available")
+                    .hasMessageContaining("TLS to 127.0.0.1:" + replica.port() + " failed (VERIFY_CA): the server's "
+                            + "certificate is not signed by the configured CA");
+        } finally {
+            pipeline.useMetadataBackend(new MetadataBackend("127.0.0.1", replica.port(), META_USER, META_PASSWORD));
+        }
     }
 
     @Test

@@ -53,6 +53,40 @@ class SluiceConfigurationTest {
                 .hasMessageContaining("facade.metadataBackend.host");
     }
 
+    private static final String BACKEND = "facade:\n  metadataBackend:\n    host: replica-1\n    user: meta\n";
+
+    @Test
+    void theMetadataBackendUsesPreferredTlsUnlessConfigured() throws Exception {
+        assertThat(parse(BACKEND).facade.metadataBackend.clientTls().mode())
+                .isEqualTo(io.sluice.model.client.tls.SslMode.PREFERRED);
+        java.nio.file.Path dir = Files.createTempDirectory("sluice-config-tls");
+        io.sluice.testkit.TestCertificates certs = io.sluice.testkit.TestCertificates.create(dir);
+        SluiceConfiguration c = parse(BACKEND + "    tls:\n      mode: VERIFY_IDENTITY\n      caPath: " + certs.caPem()
+                + "\n      clientCertPath: " + certs.clientCertPem() + "\n      clientKeyPath: " + certs.clientKeyPem()
+                + "\n");
+        io.sluice.model.client.tls.ClientTls tls = c.facade.metadataBackend.clientTls();
+        assertThat(tls.mode()).isEqualTo(io.sluice.model.client.tls.SslMode.VERIFY_IDENTITY);
+        assertThat(tls.load().clientKey()).isNotNull();
+        assertThat(c.facade.metadataBackend.toString()).contains("VERIFY_IDENTITY")
+                .doesNotContain(Files.readString(certs.clientKeyPem()).lines().skip(1).findFirst().orElseThrow());
+    }
+
+    @Test
+    void badMetadataBackendTlsIsRefusedAtStartupNamingTheKey() {
+        String[][] cases = {
+            {"mode: SOMETIMES", "facade.metadataBackend.tls.mode"},
+            {"mode: VERIFY_CA", "facade.metadataBackend.tls.ca"},
+            {"caPath: /nonexistent/ca.pem", "facade.metadataBackend.tls.caPath"},
+            {"mode: VERIFY_CA\n      ca: not a certificate", "facade.metadataBackend.tls.ca"},
+            {"clientKey: inline", "facade.metadataBackend.tls.clientKey"},
+        };
+        for (String[] c : cases) {
+            assertThatThrownBy(() -> parse(BACKEND + "    tls:\n      " + c[0] + "\n"))
+                    .as(c[0]).isInstanceOf(io.dropwizard.configuration.ConfigurationException.class)
+                    .hasMessageContaining(c[1]);
+        }
+    }
+
     @Test
     void theLagHistoryIsSampledEveryTenSecondsUnlessSaidOtherwise() throws Exception {
         assertThat(parse("facade:\n  port: 3307\n").status.historySampleSeconds).isEqualTo(10);

@@ -49,14 +49,15 @@ final class BackendConnection implements AutoCloseable {
      * Logs in to the backend and replays the session's settings.
      *
      * @param clientCapabilities the facade client's capabilities (for CLIENT_DEPRECATE_EOF)
-     * @throws MysqlException 1105 naming the backend when it cannot be reached or refuses the login (the client's
-     *                        own login is not at fault, so its 1045 is not passed on as such)
+     * @throws MysqlException 1105 naming the backend when it cannot be reached, refuses the login, or TLS to it
+     *                        cannot be had as {@code facade.metadataBackend.tls} demands (the client's own login
+     *                        is not at fault, so the backend's 1045 or the client-side 2026 are not passed on as such)
      */
     static BackendConnection open(MetadataBackend backend, int clientCapabilities, Iterable<String> setup) {
         MysqlClient client;
         try {
             client = MysqlClient.connect(backend.host(), backend.port(), backend.user(), backend.password(),
-                    CONNECT_TIMEOUT, READ_TIMEOUT, clientCapabilities & Capabilities.DEPRECATE_EOF);
+                    CONNECT_TIMEOUT, READ_TIMEOUT, clientCapabilities & Capabilities.DEPRECATE_EOF, backend.tls());
         } catch (MysqlException e) {
             throw unavailable(backend, "it answered " + e.code() + " (" + e.getMessage() + ")");
         } catch (IOException | RuntimeException e) {

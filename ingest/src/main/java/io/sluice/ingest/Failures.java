@@ -22,7 +22,9 @@ public final class Failures {
 
     /**
      * Fatal: errors from the source that a reconnect will not cure (1236: the source cannot serve our position;
-     * 1045: access denied; 1227/1044: missing privilege; 1236-like refusals), a fenced producer (another syncer
+     * 1045: access denied; 1227/1044: missing privilege; 1236-like refusals; 2026: TLS cannot be had as the ssl
+     * mode demands — a certificate refused, a source without TLS for REQUIRED and above, TLS settings that cannot be
+     * read on this node —, which retrying would only repeat), a fenced producer (another syncer
      * took over), an unsafe topic, Kafka authentication or authorisation failures. Everything else — a reset
      * connection, a timeout, a Kafka broker that is away — is retriable.
      */
@@ -30,7 +32,7 @@ public final class Failures {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof MysqlException e) {
                 return switch (e.code()) {
-                    case 1236, 1045, 1044, 1227, 1251, 1698, 3009 -> true;
+                    case 1236, 1045, 1044, 1227, 1251, 1698, 3009, 2026 -> true;
                     default -> false;
                 };
             }

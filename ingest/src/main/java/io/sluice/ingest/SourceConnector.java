@@ -51,7 +51,7 @@ final class SourceConnector {
     /** Connects and authenticates; the connection is the one the syncer's {@code close()} shuts. */
     SourceClient open(SourceEndpoint endpoint) throws IOException {
         SourceClient c = SourceClient.connect(endpoint.host(), endpoint.port(), config.user(), config.password(),
-                CONNECT_TIMEOUT, config.heartbeatPeriod().multipliedBy(3));
+                config.tls(), CONNECT_TIMEOUT, config.heartbeatPeriod().multipliedBy(3));
         client.set(c);
         return c;
     }
@@ -140,7 +140,7 @@ final class SourceConnector {
                 return null;
             }
             try (SourceClient c = SourceClient.connect(seed.host(), seed.port(), config.user(), config.password(),
-                    DISCOVERY_TIMEOUT, DISCOVERY_TIMEOUT)) {
+                    config.tls(), DISCOVERY_TIMEOUT, DISCOVERY_TIMEOUT)) {
                 for (List<String> row : c.query(GROUP_PRIMARY_QUERY)) {
                     if (row.get(0) != null && row.get(1) != null) {
                         SourceEndpoint primary = new SourceEndpoint(row.get(0), Integer.parseInt(row.get(1)));

@@ -71,7 +71,7 @@ final class SourceProbe implements AutoCloseable {
                 close();
                 filesRefused = false;
                 client = SourceClient.connect(target.host(), target.port(), config.user(), config.password(),
-                        TIMEOUT, TIMEOUT);
+                        config.tls(), TIMEOUT, TIMEOUT);
                 connectedTo = target;
             }
             Position before = position.get();

@@ -1,5 +1,7 @@
 package io.sluice.ingest;
 
+import io.sluice.model.client.tls.ClientTls;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,12 +41,16 @@ import java.util.Objects;
  *                             needs SELECT on that table) and try it first
  * @param failoverAttempts     retriable failures in a row of the current source after which the syncer fails over
  * @param failoverAfter        … or how long the current source may keep failing before the syncer fails over
+ * @param tls                  TLS to the source, its lag probe and the failover candidates alike (VERIFY_IDENTITY
+ *                             checks each server's certificate against the host it is reached at); default
+ *                             {@link ClientTls#PREFERRED}, MySQL's client default
  */
 public record SyncerConfig(String host, int port, String user, String password, long serverId, String topic,
                            int maxRecordBytes, long groupCommitBytes, Duration groupCommitDelay,
                            Duration heartbeatPeriod, Map<String, Object> producerConfig,
                            Map<String, Object> consumerConfig, List<SourceEndpoint> candidates,
-                           boolean discoverGroupPrimary, int failoverAttempts, Duration failoverAfter) {
+                           boolean discoverGroupPrimary, int failoverAttempts, Duration failoverAfter,
+                           ClientTls tls) {
     /** Default of {@link #failoverAttempts()}. */
     public static final int DEFAULT_FAILOVER_ATTEMPTS = 3;
     /** Default of {@link #failoverAfter()}. */
@@ -73,6 +79,18 @@ public record SyncerConfig(String host, int port, String user, String password, 
         producerConfig = Map.copyOf(producerConfig);
         consumerConfig = Map.copyOf(consumerConfig);
         candidates = List.copyOf(Objects.requireNonNull(candidates, "candidates (pass List.of() for none)"));
+        tls = tls == null ? ClientTls.PREFERRED : tls;
+    }
+
+    /** A configuration with MySQL's default TLS ({@link ClientTls#PREFERRED}). */
+    public SyncerConfig(String host, int port, String user, String password, long serverId, String topic,
+                        int maxRecordBytes, long groupCommitBytes, Duration groupCommitDelay,
+                        Duration heartbeatPeriod, Map<String, Object> producerConfig,
+                        Map<String, Object> consumerConfig, List<SourceEndpoint> candidates,
+                        boolean discoverGroupPrimary, int failoverAttempts, Duration failoverAfter) {
+        this(host, port, user, password, serverId, topic, maxRecordBytes, groupCommitBytes, groupCommitDelay,
+                heartbeatPeriod, producerConfig, consumerConfig, candidates, discoverGroupPrimary, failoverAttempts,
+                failoverAfter, ClientTls.PREFERRED);
     }
 
     /** A configuration without failover: no candidates, no group discovery, default thresholds. */
@@ -82,14 +100,21 @@ public record SyncerConfig(String host, int port, String user, String password, 
                         Map<String, Object> consumerConfig) {
         this(host, port, user, password, serverId, topic, maxRecordBytes, groupCommitBytes, groupCommitDelay,
                 heartbeatPeriod, producerConfig, consumerConfig, List.of(), false, DEFAULT_FAILOVER_ATTEMPTS,
-                DEFAULT_FAILOVER_AFTER);
+                DEFAULT_FAILOVER_AFTER, ClientTls.PREFERRED);
     }
 
     /** A copy with these failover candidates and group discovery, keeping the thresholds. */
     public SyncerConfig withFailover(List<SourceEndpoint> newCandidates, boolean discover) {
         return new SyncerConfig(host, port, user, password, serverId, topic, maxRecordBytes, groupCommitBytes,
                 groupCommitDelay, heartbeatPeriod, producerConfig, consumerConfig, newCandidates, discover,
-                failoverAttempts, failoverAfter);
+                failoverAttempts, failoverAfter, tls);
+    }
+
+    /** A copy with these TLS settings. */
+    public SyncerConfig withTls(ClientTls newTls) {
+        return new SyncerConfig(host, port, user, password, serverId, topic, maxRecordBytes, groupCommitBytes,
+                groupCommitDelay, heartbeatPeriod, producerConfig, consumerConfig, candidates, discoverGroupPrimary,
+                failoverAttempts, failoverAfter, newTls);
     }
 
     /** The configured source. */
@@ -119,6 +144,6 @@ public record SyncerConfig(String host, int port, String user, String password, 
     public String toString() {
         return "SyncerConfig[" + user + "@" + host + ":" + port + ", serverId=" + serverId + ", topic=" + topic
                 + (candidates.isEmpty() ? "" : ", candidates=" + candidates)
-                + (discoverGroupPrimary ? ", discoverGroupPrimary" : "") + "]";
+                + (discoverGroupPrimary ? ", discoverGroupPrimary" : "") + ", tls=" + tls + "]";
     }
 }

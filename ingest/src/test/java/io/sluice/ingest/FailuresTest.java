@@ -37,6 +37,21 @@ class FailuresTest {
     }
 
     @Test
+    void aTlsFailureIsFatalAndDoesNotCountTowardsFailover() {
+        MysqlException refused = new MysqlException(2026, "HY000", "SSL connection error: TLS to 127.0.0.1:3306 "
+                + "failed (VERIFY_CA): the server's certificate is not signed by the configured CA");
+        assertThat(Failures.isFatal(refused)).isTrue();
+        assertThat(Failures.isFatal(new IOException("wrapped", refused))).isTrue();
+        assertThat(Failures.isSourceUnavailable(refused)).isFalse();
+        // a connection that breaks during the TLS handshake is an ordinary broken connection
+        javax.net.ssl.SSLHandshakeException broken = new javax.net.ssl.SSLHandshakeException("Remote host terminated "
+                + "the handshake");
+        broken.initCause(new EOFException("SSL peer shut down incorrectly"));
+        assertThat(Failures.isFatal(broken)).isFalse();
+        assertThat(Failures.isSourceUnavailable(broken)).isTrue();
+    }
+
+    @Test
     void kafkaFailuresAreKafkasAndNeverTheSources() {
         assertThat(Failures.isKafkaSide(new TimeoutException("Timeout expired while awaiting EndTxn"))).isTrue();
         assertThat(Failures.isKafkaSide(new KafkaException("error state", new NotEnoughReplicasException("isr"))))

@@ -25,8 +25,12 @@ public record SyncerView(String state, SourceView source, Long serverId, String 
                          ErrorView lastError, Instant lastEventAt, SourceView currentSource, long failovers,
                          Map<String, String> refusedSources, Long lagSeconds, Long lagBytes, Long lagTransactions,
                          Throughput throughput, Progress progress, String lastGtid, Instant lastTransactionAt) {
-    /** The source, without its password. */
-    public record SourceView(String host, int port, String user) {
+    /**
+     * The source, without its password.
+     *
+     * @param tls the TLS mode the syncer connects with (DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY)
+     */
+    public record SourceView(String host, int port, String user, String tls) {
     }
 
     /** The last failure. */

@@ -66,7 +66,7 @@ public final class FacadeManager implements Managed {
         SluiceConfiguration.MetadataBackendSettings backend = settings.metadataBackend;
         if (backend != null) {
             config = config.withMetadataBackend(new MetadataBackend(backend.host, backend.port, backend.user,
-                    backend.password));
+                    backend.password, backend.clientTls()));
         }
         FacadeServer s = new FacadeServer(config, credentials(), metrics);
         s.allowlist(io.sluice.model.net.IpAllowlist.parse(settings.ipAllowlist));

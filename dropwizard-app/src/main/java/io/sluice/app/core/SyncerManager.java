@@ -188,7 +188,7 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
 
     /** This node's syncer, or {@code null} when it does not run one. */
     public synchronized SyncerView localStatus() {
-        return syncer == null ? null : view(syncer.status());
+        return syncer == null ? null : view(syncer.status(), syncer.config().tls().mode().name());
     }
 
     /** The syncer's status: this node's when it leads, otherwise what the leader publishes. */
@@ -197,7 +197,7 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
         SyncerView.ErrorView error;
         synchronized (this) {
             if (syncer != null) {
-                return view(syncer.status());
+                return view(syncer.status(), syncer.config().tls().mode().name());
             }
             stored = wanted;
             error = leader ? launchError : null;
@@ -215,13 +215,14 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
         }
         SyncerRequest.Source s = stored.request().source();
         String state = error != null ? "ERROR" : stored.running() ? "WAITING_FOR_LEADER" : "STOPPED";
-        return new SyncerView(state, new SyncerView.SourceView(s.host(), s.port(), s.user()), serverId(stored.request()),
+        return new SyncerView(state, new SyncerView.SourceView(s.host(), s.port(), s.user(), s.tlsMode()),
+                serverId(stored.request()),
                 null, null, executed, null, 0, 0, 0, error, null, null, 0, java.util.Map.of(), null, null,
                 null, SyncerView.Throughput.ZERO, null, null, null);
     }
 
     /** The REST view of a running syncer's status; the estimate uses the last minute's rate. */
-    static SyncerView view(SyncerStatus s) {
+    static SyncerView view(SyncerStatus s, String tls) {
         SyncerView.Progress progress = null;
         if (s.lagTransactions() != null && s.lagTransactions() > 0) {
             Long eta = null;
@@ -232,11 +233,13 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
             }
             progress = new SyncerView.Progress(s.lagTransactions(), s.lagBytes(), eta);
         }
-        return new SyncerView(s.state().name(), new SyncerView.SourceView(s.host(), s.port(), s.user()), s.serverId(),
+        return new SyncerView(s.state().name(), new SyncerView.SourceView(s.host(), s.port(), s.user(), tls),
+                s.serverId(),
                 s.sourceUuid(), s.sourceVersion(), s.executedGtidSet(), s.file(), s.position(), s.transactions(),
                 s.bytes(), s.lastError() == null ? null : new SyncerView.ErrorView(s.lastError(), s.lastErrorCode(),
                 s.lastErrorAt()), s.lastEventAt(),
-                s.currentHost() == null ? null : new SyncerView.SourceView(s.currentHost(), s.currentPort(), s.user()),
+                s.currentHost() == null ? null : new SyncerView.SourceView(s.currentHost(), s.currentPort(), s.user(),
+                        tls),
                 s.failovers(), s.refusedSources(), s.lagSeconds(), s.lagBytes(), s.lagTransactions(),
                 new SyncerView.Throughput(s.eventsPerSecond(), s.transactionsPerSecond(), s.bytesPerSecond()),
                 progress, s.lastGtid(), s.lastTransactionAt());
@@ -266,7 +269,7 @@ public final class SyncerManager implements Managed, LeaderElector.Listener {
                 kafka.consumerConfig());
         config = config.withFailover(request.candidates().stream()
                 .map(c -> new io.sluice.ingest.SourceEndpoint(c.host(), c.port())).toList(),
-                request.discoverGroupPrimary());
+                request.discoverGroupPrimary()).withTls(s.clientTls());
         syncer = new Syncer(config, Identity.syncerUuid(topic), metrics);
         syncer.start();
     }

@@ -4,6 +4,7 @@ import io.sluice.app.api.ErrorResponse;
 import io.sluice.app.api.SyncerRequest;
 import io.sluice.app.api.SyncerView;
 import io.sluice.app.core.SyncerManager;
+import io.sluice.model.client.tls.TlsSettingsException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -31,9 +33,20 @@ public class SyncerResource {
         return syncer.status();
     }
 
-    /** Stores the settings and (re)starts the syncer; a later PUT replaces them. */
+    /**
+     * Stores the settings and (re)starts the syncer; a later PUT replaces them. TLS settings are checked first (the
+     * mode, the CA a verifying mode needs, every PEM text and file): 400 naming the field at fault.
+     */
     @PUT
     public SyncerView configure(@NotNull @Valid SyncerRequest request) {
+        try {
+            request.source().clientTls().check();
+        } catch (TlsSettingsException e) {
+            String field = "source.tls." + e.field();
+            throw new WebApplicationException(Response.status(Response.Status.BAD_REQUEST)
+                    .type(MediaType.APPLICATION_JSON)
+                    .entity(new ErrorResponse(400, e.prefixed("source.tls."), field)).build());
+        }
         return syncer.configure(request);
     }
 

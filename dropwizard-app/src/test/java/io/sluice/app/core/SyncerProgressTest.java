@@ -20,7 +20,7 @@ class SyncerProgressTest {
 
     @Test
     void theEstimateUsesBytesWhenTheSourceListsItsFiles() {
-        SyncerView v = SyncerManager.view(status(30L, 10_000_000L, 500L, 100, 1_000_000));
+        SyncerView v = SyncerManager.view(status(30L, 10_000_000L, 500L, 100, 1_000_000), "PREFERRED");
         assertThat(v.progress()).isEqualTo(new SyncerView.Progress(500, 10_000_000L, 10L));
         assertThat(v.lagSeconds()).isEqualTo(30);
         assertThat(v.throughput().bytesPerSecond()).isEqualTo(1_000_000);
@@ -28,15 +28,15 @@ class SyncerProgressTest {
 
     @Test
     void theEstimateFallsBackOnTransactionsWithoutBytes() {
-        assertThat(SyncerManager.view(status(30L, null, 500L, 100, 1_000_000)).progress())
+        assertThat(SyncerManager.view(status(30L, null, 500L, 100, 1_000_000), "PREFERRED").progress())
                 .isEqualTo(new SyncerView.Progress(500, null, 5L));
     }
 
     @Test
     void noRateMeansNoEstimateAndCaughtUpMeansNoProgress() {
-        assertThat(SyncerManager.view(status(30L, 1000L, 5L, 0, 0)).progress())
+        assertThat(SyncerManager.view(status(30L, 1000L, 5L, 0, 0), "PREFERRED").progress())
                 .isEqualTo(new SyncerView.Progress(5, 1000L, null));
-        assertThat(SyncerManager.view(status(0L, 0L, 0L, 10, 10)).progress()).isNull();
-        assertThat(SyncerManager.view(status(null, null, null, 10, 10)).progress()).isNull();
+        assertThat(SyncerManager.view(status(0L, 0L, 0L, 10, 10), "PREFERRED").progress()).isNull();
+        assertThat(SyncerManager.view(status(null, null, null, 10, 10), "PREFERRED").progress()).isNull();
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.ingest.client;
 
 import io.sluice.model.client.MysqlClient;
 import io.sluice.model.client.PacketChannel;
+import io.sluice.model.client.tls.ClientTls;
 import io.sluice.model.gtid.GtidSet;
 import io.sluice.model.protocol.MysqlException;
 import io.sluice.model.protocol.MysqlProtocolException;
@@ -43,6 +44,22 @@ public final class SourceClient implements AutoCloseable {
     public static SourceClient connect(String host, int port, String user, String password, Duration connectTimeout,
                                        Duration readTimeout) throws IOException {
         return new SourceClient(MysqlClient.connect(host, port, user, password, connectTimeout, readTimeout));
+    }
+
+    /**
+     * Connects with TLS as {@code tls} says, and authenticates.
+     *
+     * @throws MysqlException 1045 and the like from the server; 2026 (CR_SSL_CONNECTION_ERROR) naming host:port and
+     *                        the mode when TLS cannot be had as the mode demands
+     */
+    public static SourceClient connect(String host, int port, String user, String password, ClientTls tls,
+                                       Duration connectTimeout, Duration readTimeout) throws IOException {
+        return new SourceClient(MysqlClient.connect(host, port, user, password, connectTimeout, readTimeout, 0, tls));
+    }
+
+    /** The TLS protocol of the connection (e.g. {@code TLSv1.3}), or {@code null} when it is not encrypted. */
+    public String tlsProtocol() {
+        return client.tlsProtocol();
     }
 
     /** host:port, for messages. */

@@ -1,5 +1,8 @@
 package io.sluice.model.client;
 
+import io.sluice.model.client.tls.ClientTls;
+import io.sluice.model.client.tls.SslMode;
+import io.sluice.model.client.tls.TlsUpgrade;
 import io.sluice.model.protocol.Auth;
 import io.sluice.model.protocol.Capabilities;
 import io.sluice.model.protocol.Handshake;
@@ -11,6 +14,7 @@ import io.sluice.model.protocol.PacketWriter;
 import io.sluice.model.protocol.Packets;
 
 import javax.crypto.Cipher;
+import javax.net.ssl.SSLSocket;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -30,8 +34,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A blocking client connection to a MySQL server: handshake and authentication (caching_sha2_password fast and
- * full path with the server's RSA key, mysql_native_password, plugin switches), text queries, and raw commands for
+ * A blocking client connection to a MySQL server: TLS as {@code mysql --ssl-mode} sets it ({@link ClientTls}),
+ * handshake and authentication (caching_sha2_password fast and full path — the password over TLS, otherwise
+ * encrypted with the server's RSA key —, mysql_native_password, plugin switches), text queries, and raw commands for
  * callers that speak more of the protocol (the syncer's binlog dump, the facade's metadata pass-through). Follows
  * MySQL's {@code sql-common/client.cc}. One thread uses it at a time.
  */
@@ -44,21 +49,32 @@ public final class MysqlClient implements AutoCloseable {
             | Capabilities.PROTOCOL_41 | Capabilities.TRANSACTIONS | Capabilities.SECURE_CONNECTION
             | Capabilities.PLUGIN_AUTH | Capabilities.PLUGIN_AUTH_LENENC_CLIENT_DATA | Capabilities.CONNECT_ATTRS;
 
-    private final Socket socket;
-    private final PacketChannel channel;
+    /** The TCP connection; closing it ends a TLS session over it too, at once, from any thread. */
+    private final Socket raw;
+    private final String host;
+    private final int port;
     private final String endpoint;
+    private PacketChannel channel;
+    private SSLSocket tls;
     private int capabilities;
     private Handshake greeting;
 
-    private MysqlClient(Socket socket, String endpoint) throws IOException {
-        this.socket = socket;
-        this.endpoint = endpoint;
-        this.channel = new PacketChannel(new BufferedInputStream(socket.getInputStream(), 256 * 1024),
+    private MysqlClient(Socket raw, String host, int port) throws IOException {
+        this.raw = raw;
+        this.host = host;
+        this.port = port;
+        this.endpoint = host + ":" + port;
+        this.channel = channelOver(raw);
+    }
+
+    private static PacketChannel channelOver(Socket socket) throws IOException {
+        return new PacketChannel(new BufferedInputStream(socket.getInputStream(), 256 * 1024),
                 new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
     }
 
     /**
-     * Connects and authenticates with {@link #BASE_CAPABILITIES}.
+     * Connects and authenticates with {@link #BASE_CAPABILITIES}, with TLS when the server offers it
+     * ({@link ClientTls#PREFERRED}, MySQL's client default).
      *
      * @param readTimeout how long a read may block before the connection is taken for dead
      * @throws MysqlException for an ERR from the server (e.g. 1045 access denied)
@@ -69,13 +85,27 @@ public final class MysqlClient implements AutoCloseable {
     }
 
     /**
-     * Connects and authenticates.
+     * Connects and authenticates, with TLS when the server offers it ({@link ClientTls#PREFERRED}).
      *
      * @param extraCapabilities capability flags asked for beyond {@link #BASE_CAPABILITIES}; those the server does
      *                          not offer are dropped
      */
     public static MysqlClient connect(String host, int port, String user, String password, Duration connectTimeout,
                                       Duration readTimeout, int extraCapabilities) throws IOException {
+        return connect(host, port, user, password, connectTimeout, readTimeout, extraCapabilities, ClientTls.PREFERRED);
+    }
+
+    /**
+     * Connects, sets up TLS as {@code tls} says, and authenticates.
+     *
+     * @param extraCapabilities capability flags asked for beyond {@link #BASE_CAPABILITIES}; those the server does
+     *                          not offer are dropped
+     * @throws MysqlException 2026 (CR_SSL_CONNECTION_ERROR) naming host:port and the mode when TLS cannot be had as
+     *                        the mode demands (the server offers none, its certificate is refused, the settings
+     *                        cannot be read): no reconnect cures it
+     */
+    public static MysqlClient connect(String host, int port, String user, String password, Duration connectTimeout,
+                                      Duration readTimeout, int extraCapabilities, ClientTls tls) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -83,8 +113,9 @@ public final class MysqlClient implements AutoCloseable {
             socket.setReceiveBufferSize(1024 * 1024);
             socket.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
             socket.setSoTimeout((int) readTimeout.toMillis());
-            MysqlClient client = new MysqlClient(socket, host + ":" + port);
-            client.authenticate(user, password, BASE_CAPABILITIES | extraCapabilities);
+            MysqlClient client = new MysqlClient(socket, host, port);
+            client.authenticate(user, password, BASE_CAPABILITIES | extraCapabilities,
+                    tls == null ? ClientTls.PREFERRED : tls);
             return client;
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -107,9 +138,21 @@ public final class MysqlClient implements AutoCloseable {
         return capabilities;
     }
 
-    private void authenticate(String user, String password, int wanted) throws IOException {
+    /** The TLS protocol of the connection (e.g. {@code TLSv1.3}), or {@code null} when it is not encrypted. */
+    public String tlsProtocol() {
+        return tls == null ? null : tls.getSession().getProtocol();
+    }
+
+    private void authenticate(String user, String password, int wanted, ClientTls tlsSettings) throws IOException {
         greeting = Handshake.parse(channel.read(MAX_RESPONSE));
         capabilities = wanted & greeting.capabilities();
+        if (tlsSettings.mode() != SslMode.DISABLED) {
+            if ((greeting.capabilities() & Capabilities.SSL) != 0) {
+                startTls(tlsSettings);
+            } else if (tlsSettings.mode().requiresTls()) {
+                throw TlsUpgrade.notOffered(host, port, tlsSettings.mode());
+            }
+        }
         String plugin = greeting.authPlugin();
         byte[] nonce = greeting.nonce();
         byte[] response = scramble(plugin, password, nonce);
@@ -150,6 +193,19 @@ public final class MysqlClient implements AutoCloseable {
         }
     }
 
+    /**
+     * SSLRequest (Protocol::SSLRequest: the first 32 bytes of a HandshakeResponse41 with CLIENT_SSL), then the TLS
+     * handshake; the HandshakeResponse follows encrypted, its sequence id going on from the SSLRequest's.
+     */
+    private void startTls(ClientTls tlsSettings) throws IOException {
+        capabilities |= Capabilities.SSL;
+        channel.write(new PacketWriter(32).u32(capabilities & 0xffffffffL).u32(MAX_RESPONSE).u8(255).zeros(23)
+                .toByteArray());
+        tls = TlsUpgrade.upgrade(raw, host, port, tlsSettings);
+        channel = channel.continueOn(new BufferedInputStream(tls.getInputStream(), 256 * 1024),
+                new BufferedOutputStream(tls.getOutputStream(), 64 * 1024));
+    }
+
     private static byte[] scramble(String plugin, String password, byte[] nonce) {
         return switch (plugin) {
             case Auth.NATIVE -> Auth.nativeScramble(password, nonce);
@@ -159,8 +215,22 @@ public final class MysqlClient implements AutoCloseable {
         };
     }
 
-    /** caching_sha2_password without TLS: ask for the server's RSA key and send the password encrypted with it. */
+    /**
+     * caching_sha2_password's full authentication: over TLS the password itself, NUL-terminated; without TLS, ask for
+     * the server's RSA key and send the password encrypted with it.
+     */
     private void fullAuthentication(String password, byte[] nonce) throws IOException {
+        if (tls != null) {
+            byte[] text = (password == null ? "" : password).getBytes(StandardCharsets.UTF_8);
+            byte[] packet = Arrays.copyOf(text, text.length + 1);
+            try {
+                channel.write(packet);
+            } finally {
+                Arrays.fill(text, (byte) 0);
+                Arrays.fill(packet, (byte) 0);
+            }
+            return;
+        }
         channel.write(new byte[] {Auth.REQUEST_PUBLIC_KEY});
         byte[] keyPacket = channel.read(MAX_RESPONSE);
         if (Packets.isErr(keyPacket)) {
@@ -298,14 +368,14 @@ public final class MysqlClient implements AutoCloseable {
 
     /** Whether the connection has been closed. */
     public boolean isClosed() {
-        return socket.isClosed();
+        return raw.isClosed();
     }
 
     /** Sends COM_QUIT when it can and closes the socket. */
     @Override
     public void close() {
         try {
-            if (!socket.isClosed() && !socket.isOutputShutdown()) {
+            if (!raw.isClosed() && !raw.isOutputShutdown()) {
                 send(new byte[] {COM_QUIT});
             }
         } catch (IOException | RuntimeException ignored) {
@@ -314,10 +384,13 @@ public final class MysqlClient implements AutoCloseable {
         abort();
     }
 
-    /** Closes the socket at once, from any thread; a read blocked on it fails. */
+    /**
+     * Closes the socket at once, from any thread; a read blocked on it fails. With TLS, the TCP connection is closed
+     * under the TLS session (no close_notify): closing the TLS socket could wait for the blocked reader.
+     */
     public void abort() {
         try {
-            socket.close();
+            raw.close();
         } catch (IOException ignored) {
             // nothing left to do
         }

@@ -25,6 +25,16 @@ public final class PacketChannel {
         this.out = out;
     }
 
+    /**
+     * This channel's packets continuing over other streams, the sequence ids going on where they are: what a TLS
+     * upgrade in the middle of the handshake needs. Nothing may be buffered on the old input stream.
+     */
+    public PacketChannel continueOn(InputStream newIn, OutputStream newOut) {
+        PacketChannel next = new PacketChannel(newIn, newOut);
+        next.sequence = sequence;
+        return next;
+    }
+
     /** Starts a new command: the next packet written has sequence id 0. */
     public void resetSequence() {
         sequence = 0;

@@ -37,7 +37,12 @@ public enum MysqlError {
     /** MySQL 5.7.8+: a login without TLS while {@code require_secure_transport} is ON. */
     ER_SECURE_TRANSPORT_REQUIRED(3159, "HY000",
             "Connections using insecure transport are prohibited while --require_secure_transport=ON."),
-    ER_QUERY_INTERRUPTED(1317, "70100", "Query execution was interrupted");
+    ER_QUERY_INTERRUPTED(1317, "70100", "Query execution was interrupted"),
+    /**
+     * A client-side error (MySQL's {@code include/errmsg.h}, CR_SSL_CONNECTION_ERROR): TLS to the server could not
+     * be set up as the client's ssl mode demands. Raised by Sluice's client, never sent.
+     */
+    CR_SSL_CONNECTION_ERROR(2026, "HY000", "SSL connection error: %s");
 
     /** ER_MASTER_HAS_PURGED_REQUIRED_GTIDS (8.0: ER_SOURCE_HAS_PURGED_REQUIRED_GTIDS), sent as 1236. */
     public static final String PURGED_REQUIRED_GTIDS = "Cannot replicate because the source purged required binary "
