@@ -42,7 +42,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,17 +77,7 @@ class FacadeTlsTest {
                 "hashed", Account.fromHashes("hashed", Account.sha2Hex(HASHED), null, false),
                 "stored", Account.fromHashes("stored", Account.sha2CryptHex(STORED), null, false),
                 "rsa", Account.fromHashes("rsa", Account.sha2CryptHex(RSA_USER_PASSWORD), null, false));
-        Credentials credentials = new Credentials() {
-            @Override
-            public Optional<String> password(String user) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Account> account(String user) {
-                return Optional.ofNullable(accounts.get(user));
-            }
-        };
+        Credentials credentials = Credentials.of(accounts);
         metrics = new MetricRegistry();
         offering = server(credentials, tls(false), new FacadeMetrics(metrics));
         requiring = server(credentials, tls(true), FacadeMetrics.unregistered());

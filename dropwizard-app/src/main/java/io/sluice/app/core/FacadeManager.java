@@ -118,17 +118,7 @@ public final class FacadeManager implements Managed {
             for (SluiceConfiguration.FacadeUser u : settings.users) {
                 accounts.put(u.user, u.account());
             }
-            return new Credentials() {
-                @Override
-                public Optional<String> password(String user) {
-                    return Optional.empty();
-                }
-
-                @Override
-                public Optional<Account> account(String user) {
-                    return Optional.ofNullable(accounts.get(user));
-                }
-            };
+            return Credentials.of(accounts);
         }
         return syncer::sourcePassword;
     }
