@@ -7,6 +7,7 @@ import io.sluice.ingest.SyncerConfig;
 import io.sluice.kafka.KafkaClientDefaults;
 import io.sluice.kafka.TopicManager;
 import io.sluice.kafka.TopicSpec;
+import io.sluice.model.client.tls.ClientTls;
 import io.sluice.testkit.KafkaCluster;
 import io.sluice.testkit.MysqlServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -33,6 +34,15 @@ final class SluiceUnderTest implements AutoCloseable {
         this.topic = topic;
     }
 
+    /**
+     * The syncer's TLS to the source: {@code -Dbench.sourceTls=DISABLED} (the default, like the native replica it
+     * is compared with, whose SOURCE_SSL is 0) or {@code PREFERRED} (a node's default), to measure what TLS costs.
+     */
+    static ClientTls sourceTls() {
+        return "PREFERRED".equalsIgnoreCase(System.getProperty("bench.sourceTls", "DISABLED")) ? ClientTls.PREFERRED
+                : ClientTls.DISABLED;
+    }
+
     static SluiceUnderTest start(MysqlServer source, int brokers, String topic) throws Exception {
         KafkaCluster kafka = KafkaCluster.start(brokers);
         try {
@@ -45,7 +55,7 @@ final class SluiceUnderTest implements AutoCloseable {
             Syncer syncer = new Syncer(new SyncerConfig(source.host(), source.port(), DumpReader.USER,
                     DumpReader.PASSWORD, 4001, topic, 1024 * 1024, 8L * 1024 * 1024, Duration.ofMillis(50),
                     Duration.ofSeconds(5), KafkaClientDefaults.transactionalProducer(kafka.bootstrapServers(),
-                    "sluice-syncer-" + topic, spec, Map.of()), consumer), null);
+                    "sluice-syncer-" + topic, spec, Map.of()), consumer).withTls(sourceTls()), null);
             FacadeServer facade = new FacadeServer(new FacadeConfig("127.0.0.1", 0, 4002,
                     "5a5a5a5a-0000-4000-8000-00000000be9c", "8.0.31-sluice", topic, consumer, 1000,
                     4 * 1024 * 1024, 1L << 30).withSharedWindowBytes(Long.getLong("bench.sharedWindowBytes",
