@@ -337,7 +337,8 @@ class ApiAuthIT {
     /**
      * Without credentials, changes come from this host only. Tests reach servers on loopback only, so the refusal of
      * a caller from elsewhere is proved by {@code ApiAuthFilterTest} on the filter's decision with such addresses;
-     * here, that a local caller may change things, and that the node says at start what it accepts.
+     * here, that a local caller may change things, but not a page of another site in a local browser, and that the
+     * node says at start what it accepts.
      */
     @Test
     @Order(8)
@@ -352,10 +353,22 @@ class ApiAuthIT {
             assertThat(rest(local, "PUT", "/binlog/syncer/stop", null, null).statusCode()).isEqualTo(200);
             assertThat(admin(local, "POST", "/tasks/gc", null).statusCode()).isEqualTo(200);
             assertThat(counter(local, "sluice.api.auth.missing")).isEqualTo(0);
+
+            // a page of another site, in a browser on this host, may not use that to stop the node
+            HttpResponse<String> forged = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                    .newBuilder(URI.create("http://127.0.0.1:" + local.restPort() + "/api/v1/syncer/stop"))
+                    .header("Origin", "https://evil.example")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            BODIES.add(forged.body());
+            assertThat(forged.statusCode()).isEqualTo(403);
+            assertThat(JSON.readTree(forged.body()).path("message").asText()).contains("another site");
+            assertThat(counter(local, "sluice.api.auth.forbidden")).isEqualTo(1);
         } finally {
             local.close();
         }
-        assertThat(refusals("sluice.binlog.auth3", "127.0.0.1")).isEmpty();
+        assertThat(refusals("sluice.binlog.auth3", "127.0.0.1")).singleElement()
+                .satisfies(l -> assertThat(l).contains("POST /api/v1/syncer/stop").contains("another site"));
         assertThat(Files.readAllLines(logFile("sluice.binlog.auth3")))
                 .filteredOn(l -> l.contains("WARN") && l.contains("ApiAuthSetup")).singleElement()
                 .satisfies(l -> assertThat(l).contains("from this host only (127.0.0.1, ::1)")

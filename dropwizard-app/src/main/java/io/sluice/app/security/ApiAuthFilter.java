@@ -39,6 +39,10 @@ import java.util.Set;
  *       (127.0.0.0/8, ::1): the quick start keeps working on the machine that runs it, and nobody else can stop,
  *       purge or repoint the node. When the connection's address may come from a proxy's headers
  *       ({@code useForwardedHeaders}), it proves nothing, and mutating calls are refused from everywhere.</li>
+ *   <li>A mutating call that a browser sends from another site's page (its {@code Origin} names another host and
+ *       port than the request's {@code Host}, or {@code Sec-Fetch-Site} says cross-site or same-site) gets 403
+ *       whatever its credentials: a page must not use the browser's cached Basic credentials, or its being on this
+ *       host, to stop or repoint the node (cross-site request forgery). Scripts send no {@code Origin}.</li>
  * </ul>
  *
  * Refusals answer 401 (with {@code WWW-Authenticate} for Basic and Bearer, realm {@value #REALM}) or 403, with a JSON
@@ -66,6 +70,8 @@ public final class ApiAuthFilter implements Filter {
         INVALID,
         /** 403: a read-only credential on a mutating call. */
         FORBIDDEN,
+        /** 403: a mutating call from another site's page in a browser. */
+        CROSS_SITE,
         /** 503: too many slow password checks at once. */
         BUSY
     }
@@ -88,7 +94,7 @@ public final class ApiAuthFilter implements Filter {
             return switch (verdict) {
                 case PASS -> 200;
                 case MISSING, NOT_LOCAL, INVALID -> 401;
-                case FORBIDDEN -> 403;
+                case FORBIDDEN, CROSS_SITE -> 403;
                 case BUSY -> 503;
             };
         }
@@ -104,6 +110,8 @@ public final class ApiAuthFilter implements Filter {
                 case INVALID, BUSY -> failure.message();
                 case FORBIDDEN -> "this call changes something and needs an admin credential; '"
                         + principal.name() + "' has the read role";
+                case CROSS_SITE -> "a page of another site may not change this node (the request's Origin is not "
+                        + "this node's address): call it from a script, or from the node's own pages";
             };
         }
     }
@@ -175,8 +183,10 @@ public final class ApiAuthFilter implements Filter {
             throws IOException, ServletException {
         HttpServletRequest http = (HttpServletRequest) request;
         String path = http.getServletPath() + (http.getPathInfo() == null ? "" : http.getPathInfo());
-        Decision decision = decide(http.getMethod(), path, address(http.getRemoteAddr()),
-                http.getHeader("Authorization"));
+        Decision decision = !READ_METHODS.contains(http.getMethod().toUpperCase(Locale.ROOT))
+                && fromAnotherSite(http.getHeader("Origin"), http.getHeader("Host"), http.getHeader("Sec-Fetch-Site"))
+                ? Decision.refuse(Verdict.CROSS_SITE)
+                : decide(http.getMethod(), path, address(http.getRemoteAddr()), http.getHeader("Authorization"));
         if (decision.verdict() == Verdict.PASS) {
             chain.doFilter(decision.principal() == null ? request : new Authenticated(http, decision.principal()),
                     response);
@@ -190,7 +200,7 @@ public final class ApiAuthFilter implements Filter {
         switch (decision.verdict()) {
             case INVALID -> failures.inc();
             case MISSING, NOT_LOCAL -> missing.inc();
-            case FORBIDDEN -> forbidden.inc();
+            case FORBIDDEN, CROSS_SITE -> forbidden.inc();
             default -> {
             }
         }
@@ -223,6 +233,29 @@ public final class ApiAuthFilter implements Filter {
         response.setContentType("application/json");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
+    }
+
+    /**
+     * Whether a browser sent the request from another site's page: {@code Sec-Fetch-Site} says so, or {@code Origin}
+     * (sent by browsers on every cross-origin call that changes something) names another host and port than
+     * {@code Host}, or is {@code null} (a sandboxed page). A request without either header is a script's.
+     */
+    static boolean fromAnotherSite(String origin, String host, String fetchSite) {
+        if ("cross-site".equalsIgnoreCase(fetchSite) || "same-site".equalsIgnoreCase(fetchSite)) {
+            return true;
+        }
+        if (origin == null || origin.isBlank()) {
+            return false;
+        }
+        int scheme = origin.indexOf("://");
+        if (scheme < 0 || host == null) {
+            return true;
+        }
+        String authority = origin.substring(scheme + 3);
+        String defaultPort = origin.regionMatches(true, 0, "https", 0, 5) ? ":443" : ":80";
+        String h = host.toLowerCase(Locale.ROOT);
+        String a = authority.toLowerCase(Locale.ROOT);
+        return !(a.equals(h) || a.equals(h + defaultPort) || h.equals(a + defaultPort));
     }
 
     private static InetAddress address(String literal) {

@@ -207,4 +207,20 @@ class ApiAuthFilterTest {
         assertThat(admin.decide("GET", "/healthcheck/", ip("192.0.2.1"), null).verdict()).isEqualTo(Verdict.MISSING);
         assertThat(admin.decide("GET", "/pingx", ip("192.0.2.1"), null).verdict()).isEqualTo(Verdict.MISSING);
     }
+
+    @Test
+    void aChangeFromAnotherSitesPageIsABrowserForgeryAndAScriptsIsNot() {
+        // scripts (curl, the CLI, Prometheus) send neither header
+        assertThat(ApiAuthFilter.fromAnotherSite(null, "127.0.0.1:8080", null)).isFalse();
+        // the node's own pages
+        assertThat(ApiAuthFilter.fromAnotherSite("http://127.0.0.1:8080", "127.0.0.1:8080", "same-origin")).isFalse();
+        assertThat(ApiAuthFilter.fromAnotherSite("https://Sluice-1.example", "sluice-1.example:443", null)).isFalse();
+        assertThat(ApiAuthFilter.fromAnotherSite("http://sluice-1.example:80", "sluice-1.example", null)).isFalse();
+        // another site's page, a sandboxed page, a sibling site, or a port of this host that is not the node's
+        assertThat(ApiAuthFilter.fromAnotherSite("https://evil.example", "127.0.0.1:8080", null)).isTrue();
+        assertThat(ApiAuthFilter.fromAnotherSite("null", "127.0.0.1:8080", null)).isTrue();
+        assertThat(ApiAuthFilter.fromAnotherSite(null, "127.0.0.1:8080", "cross-site")).isTrue();
+        assertThat(ApiAuthFilter.fromAnotherSite(null, "sluice-1.example:8080", "same-site")).isTrue();
+        assertThat(ApiAuthFilter.fromAnotherSite("http://127.0.0.1:3000", "127.0.0.1:8080", null)).isTrue();
+    }
 }
