@@ -62,7 +62,15 @@ class KafkaOutageAppIT {
                 kafka.startBroker(0);
                 writing.set(false);
                 workload.get();
-                replica.waitForGtids(source.gtidExecuted(), Duration.ofMinutes(3));
+                try {
+                    replica.waitForGtids(source.gtidExecuted(), Duration.ofMinutes(3));
+                } catch (IllegalStateException e) {
+                    // say where the transactions stopped: in the syncer (its GTID set), or between the topic and
+                    // the replica (the facade's view of it)
+                    throw new AssertionError(e.getMessage() + "\nsyncer: "
+                            + app.call("GET", "/api/v1/syncer", null).body() + "\nreplicas: "
+                            + app.call("GET", "/api/v1/replicas", null).body(), e);
+                }
                 assertThat(replica.gtidExecuted()).isEqualTo(source.gtidExecuted());
                 assertThat(replica.checksumTables("o")).isEqualTo(source.checksumTables("o"));
             }
