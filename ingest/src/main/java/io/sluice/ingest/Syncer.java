@@ -301,6 +301,9 @@ public final class Syncer implements AutoCloseable {
                 if (stopping) {
                     return;
                 }
+                // the source's identity before its endpoint: whoever reads the status and sees the new endpoint
+                // (a volatile write after these) sees the new server_uuid with it, never the previous server's
+                progress.connected(source.uuid(), c.serverVersion());
                 switched(source, tail);
                 LOG.info("syncer connected to {} (MySQL {}, server_uuid {})", c.endpoint(), c.serverVersion(),
                         source.uuid());
