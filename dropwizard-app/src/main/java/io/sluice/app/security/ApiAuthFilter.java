@@ -193,6 +193,11 @@ public final class ApiAuthFilter implements Filter {
             return;
         }
         refused(http, decision);
+        if (http.getContentLengthLong() > 0 || http.getHeader("Transfer-Encoding") != null) {
+            // the body is left unread, and Jetty closes such a connection once it has answered: saying so keeps a
+            // client from sending its next request on a connection that is about to go away
+            ((HttpServletResponse) response).setHeader("Connection", "close");
+        }
         answer((HttpServletResponse) response, decision);
     }
 
