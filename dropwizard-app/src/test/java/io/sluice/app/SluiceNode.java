@@ -35,9 +35,18 @@ final class SluiceNode implements AutoCloseable {
 
     /** Starts a node; a port taken between choosing and binding it (a race with other processes) is retried. */
     static SluiceNode start(String name, String bootstrap, String topic, Path parent) throws Exception {
+        return start(name, bootstrap, topic, parent, java.util.Map.of());
+    }
+
+    /**
+     * Starts a node whose Kafka clients get {@code kafkaProperties} ({@code kafka.properties}: SASL and the like);
+     * values are written single-quoted, as docs/configuration.md tells operators to write {@code sasl.jaas.config}.
+     */
+    static SluiceNode start(String name, String bootstrap, String topic, Path parent,
+                            java.util.Map<String, String> kafkaProperties) throws Exception {
         for (int attempt = 1; ; attempt++) {
             try {
-                return startOnce(name, bootstrap, topic, parent);
+                return startOnce(name, bootstrap, topic, parent, kafkaProperties);
             } catch (PortTakenException e) {
                 if (attempt == 3) {
                     throw e;
@@ -73,7 +82,11 @@ final class SluiceNode implements AutoCloseable {
         return ports;
     }
 
-    private static SluiceNode startOnce(String name, String bootstrap, String topic, Path parent) throws Exception {
+    private static SluiceNode startOnce(String name, String bootstrap, String topic, Path parent,
+                                        java.util.Map<String, String> kafkaProperties) throws Exception {
+        StringBuilder properties = new StringBuilder();
+        kafkaProperties.forEach((k, v) -> properties.append("\n    ").append(k).append(": '")
+                .append(v.replace("'", "''")).append('\''));
         Path dir = Files.createDirectories(parent.resolve(name));
         int[] ports = freePorts(3);
         int rest = ports[0];
@@ -89,6 +102,7 @@ final class SluiceNode implements AutoCloseable {
                 kafka:
                   bootstrapServers: "%s"
                   topic: %s
+                  properties:%s
                 facade:
                   bindHost: 127.0.0.1
                   port: %d
@@ -100,7 +114,8 @@ final class SluiceNode implements AutoCloseable {
                 logging:
                   level: INFO
                   loggers: {org.apache.kafka: WARN, kafka: WARN, io.sluice: DEBUG}
-                """.formatted(rest, admin, dir.resolve("data"), TestApp.SECRETS_KEY, bootstrap, topic, facade, name);
+                """.formatted(rest, admin, dir.resolve("data"), TestApp.SECRETS_KEY, bootstrap, topic,
+                        properties.length() == 0 ? " {}" : properties, facade, name);
         Files.writeString(dir.resolve("node.yml"), yaml);
         SluiceNode node = new SluiceNode(name, dir, rest, facade, yaml);
         node.launch();
