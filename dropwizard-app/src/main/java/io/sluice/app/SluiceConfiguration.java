@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.logging.common.DefaultLoggingFactory;
 import io.sluice.facade.FacadeConfig;
+import io.sluice.kafka.TopicSpec;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -105,6 +106,29 @@ public class SluiceConfiguration extends Configuration {
         @Min(1)
         @JsonProperty
         public int minInsyncReplicas = 2;
+        /** max.message.bytes of the binlog topic Sluice creates, and its producer's max.request.size. */
+        @Min(1024 * 1024)
+        @JsonProperty
+        public int maxMessageBytes = TopicSpec.DEFAULT_MAX_MESSAGE_BYTES;
+        /** retention.ms of the binlog topic Sluice creates; null leaves the brokers' default. */
+        @JsonProperty
+        public Long retentionMs;
+        /** retention.bytes of the binlog topic Sluice creates; null leaves the brokers' default. */
+        @JsonProperty
+        public Long retentionBytes;
+        /** compression.type of the binlog topic Sluice creates. */
+        @NotNull
+        @Pattern(regexp = "producer|uncompressed|lz4|zstd|snappy|gzip",
+                message = "must be one of producer, uncompressed, lz4, zstd, snappy, gzip")
+        @JsonProperty
+        public String compressionType = TopicSpec.DEFAULT_COMPRESSION_TYPE;
+
+        @JsonIgnore
+        @ValidationMethod(message = "kafka.retentionMs and kafka.retentionBytes must be -1 (no limit) or positive")
+        public boolean isRetentionValid() {
+            return (retentionMs == null || retentionMs == -1 || retentionMs > 0)
+                    && (retentionBytes == null || retentionBytes == -1 || retentionBytes > 0);
+        }
         /** Extra client properties passed to every Kafka client (SASL, TLS, …). */
         @NotNull
         @JsonProperty

@@ -131,6 +131,7 @@ class ExistingClusterIT {
         assertThat(create.out()).contains("is safe for Sluice");
         SluiceCli.Result verify = SluiceCli.run("topic", "verify", config.toString());
         assertThat(verify.exitStatus()).as("%s", verify).isZero();
+        assertThat(verify.out()).containsPattern("retention.ms +259200000").containsPattern("compression.type +producer");
         for (SluiceCli.Result r : List.of(absent, create, verify)) {
             TestLogs.response("sluice topic (ExistingClusterIT)", r.toString());
             assertThat(r.toString()).doesNotContain(sluicePassword).doesNotContain(adminPassword);
@@ -146,6 +147,10 @@ class ExistingClusterIT {
             assertThat(config1.get("min.insync.replicas").value()).isEqualTo("2");
             assertThat(config1.get("unclean.leader.election.enable").value()).isEqualTo("false");
             assertThat(config1.get("cleanup.policy").value()).isEqualTo("delete");
+            assertThat(config1.get("max.message.bytes").value()).isEqualTo(Integer.toString(16 * 1024 * 1024));
+            assertThat(config1.get("compression.type").value()).isEqualTo("producer");
+            assertThat(config1.get("retention.ms").value()).isEqualTo("259200000");
+            assertThat(config1.get("retention.bytes").value()).isEqualTo("10737418240");
         }
     }
 
@@ -270,6 +275,8 @@ class ExistingClusterIT {
                 "kafka:",
                 "  bootstrapServers: " + kafka.bootstrapServers(),
                 "  topic: " + TOPIC,
+                "  retentionMs: 259200000",
+                "  retentionBytes: 10737418240",
                 "  properties:"));
         saslProperties(sluicePassword).forEach((k, v) -> lines.add("    " + k + ": '" + v + "'"));
         Path file = work.resolve("cli.yml");

@@ -88,6 +88,36 @@ class SluiceConfigurationTest {
     }
 
     @Test
+    void theTopicSpecComesFromTheKafkaKeys() throws Exception {
+        io.sluice.kafka.TopicSpec defaults = io.sluice.app.core.KafkaRuntime.topicSpec(parse("kafka:\n  topic: t\n").kafka,
+                false);
+        assertThat(defaults.topicConfigs()).containsEntry("compression.type", "producer")
+                .containsEntry("max.message.bytes", Integer.toString(16 * 1024 * 1024))
+                .doesNotContainKeys("retention.ms", "retention.bytes");
+        io.sluice.kafka.TopicSpec spec = io.sluice.app.core.KafkaRuntime.topicSpec(parse("kafka:\n  topic: t\n"
+                + "  replicationFactor: 5\n  minInsyncReplicas: 3\n  maxMessageBytes: 8388608\n"
+                + "  retentionMs: 604800000\n  retentionBytes: -1\n  compressionType: zstd\n").kafka, false);
+        assertThat(spec.replicationFactor()).isEqualTo((short) 5);
+        assertThat(spec.topicConfigs()).containsEntry("min.insync.replicas", "3")
+                .containsEntry("max.message.bytes", "8388608").containsEntry("retention.ms", "604800000")
+                .containsEntry("retention.bytes", "-1").containsEntry("compression.type", "zstd");
+    }
+
+    @Test
+    void badTopicSettingsAreRefusedNamingTheKey() {
+        String[][] cases = {
+            {"compressionType: lz5", "kafka.compressionType"},
+            {"retentionMs: 0", "kafka.retentionMs"},
+            {"retentionBytes: -5", "kafka.retentionMs and kafka.retentionBytes"},
+            {"maxMessageBytes: 1000", "kafka.maxMessageBytes"},
+        };
+        for (String[] c : cases) {
+            assertThatThrownBy(() -> parse("kafka:\n  " + c[0] + "\n")).as(c[0])
+                    .isInstanceOf(ConfigurationValidationException.class).hasMessageContaining(c[1]);
+        }
+    }
+
+    @Test
     void theLagHistoryIsSampledEveryTenSecondsUnlessSaidOtherwise() throws Exception {
         assertThat(parse("facade:\n  port: 3307\n").status.historySampleSeconds).isEqualTo(10);
         assertThat(parse("status:\n  historySampleSeconds: 1\n").status.historySampleSeconds).isEqualTo(1);

@@ -189,7 +189,8 @@ public final class TopicManager {
         }
         Observed observed = observe(admin, description.get(), deadline);
         Map<String, String> information = new LinkedHashMap<>();
-        for (String key : List.of(TopicConfig.RETENTION_MS_CONFIG, TopicConfig.RETENTION_BYTES_CONFIG)) {
+        for (String key : List.of(TopicConfig.RETENTION_MS_CONFIG, TopicConfig.RETENTION_BYTES_CONFIG,
+                TopicConfig.COMPRESSION_TYPE_CONFIG)) {
             String value = observed.configs().get(key);
             if (value != null) {
                 information.put(key, value);
@@ -198,16 +199,9 @@ public final class TopicManager {
         return new TopicVerification(spec.name(), true, checks(spec, observed), information);
     }
 
-    /** The topic configs a topic is created with. */
+    /** The topic configs a topic is created with: {@link TopicSpec#topicConfigs()}. */
     static Map<String, String> creationConfigs(TopicSpec spec) {
-        Map<String, String> configs = new HashMap<>();
-        configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(spec.minInsyncReplicas()));
-        configs.put(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false");
-        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
-        configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(spec.maxMessageBytes()));
-        spec.retentionMs().ifPresent(ms -> configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(ms)));
-        spec.retentionBytes().ifPresent(b -> configs.put(TopicConfig.RETENTION_BYTES_CONFIG, Long.toString(b)));
-        return configs;
+        return spec.topicConfigs();
     }
 
     /**

@@ -1,7 +1,10 @@
 package io.sluice.kafka;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +35,10 @@ import java.util.regex.Pattern;
  *                           ({@code log.retention.hours}, 168 h unless changed). Not verified on existing topics
  * @param retentionBytes     {@code retention.bytes} set at creation; empty leaves the broker default (unlimited unless
  *                           changed). Not verified on existing topics
+ * @param compressionType    the topic's {@code compression.type} set at creation: {@code producer} (the default) keeps
+ *                           the batches as the syncer compressed them (lz4, {@link KafkaClientDefaults#COMPRESSION});
+ *                           another codec makes every broker recompress every batch it receives, which costs broker CPU
+ *                           but loses nothing: consumers get the same bytes back. Shown, not judged, on existing topics
  */
 public record TopicSpec(
         String name,
@@ -41,7 +48,8 @@ public record TopicSpec(
         int maxMessageBytes,
         boolean allowSingleReplica,
         OptionalLong retentionMs,
-        OptionalLong retentionBytes) {
+        OptionalLong retentionBytes,
+        String compressionType) {
 
     /** The replication factor of {@link #defaults(String)}: survives the loss of one broker with writes going on. */
     public static final short DEFAULT_REPLICATION_FACTOR = 3;
@@ -63,6 +71,13 @@ public record TopicSpec(
      */
     public static final int RECORD_BATCH_OVERHEAD_BYTES = 4096;
 
+    /** The default {@code compression.type}: keep the producer's batches as they are. */
+    public static final String DEFAULT_COMPRESSION_TYPE = "producer";
+
+    /** The values Kafka accepts for a topic's {@code compression.type}. */
+    public static final Set<String> COMPRESSION_TYPES = Set.of("producer", "uncompressed", "lz4", "zstd", "snappy",
+            "gzip");
+
     private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     /**
@@ -76,12 +91,14 @@ public record TopicSpec(
      * @param allowSingleReplica true only in embedded mode
      * @param retentionMs        {@code retention.ms} at creation, or empty
      * @param retentionBytes     {@code retention.bytes} at creation, or empty
+     * @param compressionType    {@code compression.type} at creation, one of {@link #COMPRESSION_TYPES}
      * @throws IllegalArgumentException if a rule is broken
      */
     public TopicSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(retentionMs, "retentionMs");
         Objects.requireNonNull(retentionBytes, "retentionBytes");
+        Objects.requireNonNull(compressionType, "compressionType");
         if (!LEGAL_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
             throw new IllegalArgumentException("illegal topic name '" + name
                     + "': use 1 to 249 characters from [a-zA-Z0-9._-], not '.' or '..'");
@@ -113,12 +130,35 @@ public record TopicSpec(
             throw new IllegalArgumentException("topic " + name + ": max.message.bytes must exceed "
                     + RECORD_BATCH_OVERHEAD_BYTES + ", not " + maxMessageBytes);
         }
-        if (retentionMs.isPresent() && retentionMs.getAsLong() < -1) {
+        if (retentionMs.isPresent() && (retentionMs.getAsLong() < -1 || retentionMs.getAsLong() == 0)) {
             throw new IllegalArgumentException("topic " + name + ": retention.ms must be -1 (forever) or positive");
         }
-        if (retentionBytes.isPresent() && retentionBytes.getAsLong() < -1) {
+        if (retentionBytes.isPresent() && (retentionBytes.getAsLong() < -1 || retentionBytes.getAsLong() == 0)) {
             throw new IllegalArgumentException("topic " + name + ": retention.bytes must be -1 (unlimited) or positive");
         }
+        if (!COMPRESSION_TYPES.contains(compressionType)) {
+            throw new IllegalArgumentException("topic " + name + ": compression.type must be one of "
+                    + new java.util.TreeSet<>(COMPRESSION_TYPES) + ", not '" + compressionType + "'");
+        }
+    }
+
+    /**
+     * Every topic config a topic made from this spec is created with: the spec's own values, and the two settings
+     * that are never negotiable ({@code unclean.leader.election.enable=false}, {@code cleanup.policy=delete}; see
+     * {@link TopicManager}).
+     *
+     * @return the configs, in a stable order
+     */
+    public Map<String, String> topicConfigs() {
+        Map<String, String> configs = new LinkedHashMap<>();
+        configs.put("min.insync.replicas", Integer.toString(minInsyncReplicas));
+        configs.put("unclean.leader.election.enable", "false");
+        configs.put("cleanup.policy", "delete");
+        configs.put("max.message.bytes", Integer.toString(maxMessageBytes));
+        configs.put("compression.type", compressionType);
+        retentionMs.ifPresent(ms -> configs.put("retention.ms", Long.toString(ms)));
+        retentionBytes.ifPresent(b -> configs.put("retention.bytes", Long.toString(b)));
+        return configs;
     }
 
     /**
@@ -130,7 +170,7 @@ public record TopicSpec(
      */
     public static TopicSpec defaults(String name) {
         return new TopicSpec(name, 1, DEFAULT_REPLICATION_FACTOR, DEFAULT_MIN_INSYNC_REPLICAS,
-                DEFAULT_MAX_MESSAGE_BYTES, false, OptionalLong.empty(), OptionalLong.empty());
+                DEFAULT_MAX_MESSAGE_BYTES, false, OptionalLong.empty(), OptionalLong.empty(), DEFAULT_COMPRESSION_TYPE);
     }
 
     /**
@@ -142,7 +182,7 @@ public record TopicSpec(
      */
     public static TopicSpec embedded(String name) {
         return new TopicSpec(name, 1, (short) 1, 1, DEFAULT_MAX_MESSAGE_BYTES, true,
-                OptionalLong.empty(), OptionalLong.empty());
+                OptionalLong.empty(), OptionalLong.empty(), DEFAULT_COMPRESSION_TYPE);
     }
 
     /**
@@ -157,7 +197,7 @@ public record TopicSpec(
             throw new IllegalArgumentException("replication factor too large: " + newReplicationFactor);
         }
         return new TopicSpec(name, partitions, (short) newReplicationFactor, newMinInsyncReplicas, maxMessageBytes,
-                allowSingleReplica, retentionMs, retentionBytes);
+                allowSingleReplica, retentionMs, retentionBytes, compressionType);
     }
 
     /**
@@ -168,7 +208,7 @@ public record TopicSpec(
      */
     public TopicSpec withMaxMessageBytes(int newMaxMessageBytes) {
         return new TopicSpec(name, partitions, replicationFactor, minInsyncReplicas, newMaxMessageBytes,
-                allowSingleReplica, retentionMs, retentionBytes);
+                allowSingleReplica, retentionMs, retentionBytes, compressionType);
     }
 
     /**
@@ -179,7 +219,7 @@ public record TopicSpec(
      */
     public TopicSpec withRetentionMs(long ms) {
         return new TopicSpec(name, partitions, replicationFactor, minInsyncReplicas, maxMessageBytes,
-                allowSingleReplica, OptionalLong.of(ms), retentionBytes);
+                allowSingleReplica, OptionalLong.of(ms), retentionBytes, compressionType);
     }
 
     /**
@@ -190,6 +230,17 @@ public record TopicSpec(
      */
     public TopicSpec withRetentionBytes(long bytes) {
         return new TopicSpec(name, partitions, replicationFactor, minInsyncReplicas, maxMessageBytes,
-                allowSingleReplica, retentionMs, OptionalLong.of(bytes));
+                allowSingleReplica, retentionMs, OptionalLong.of(bytes), compressionType);
+    }
+
+    /**
+     * A copy that sets {@code compression.type} when the topic is created.
+     *
+     * @param type one of {@link #COMPRESSION_TYPES}
+     * @return the new spec (validated)
+     */
+    public TopicSpec withCompressionType(String type) {
+        return new TopicSpec(name, partitions, replicationFactor, minInsyncReplicas, maxMessageBytes,
+                allowSingleReplica, retentionMs, retentionBytes, type);
     }
 }

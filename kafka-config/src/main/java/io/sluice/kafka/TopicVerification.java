@@ -15,8 +15,9 @@ import java.util.Objects;
  * @param topic       the topic name
  * @param exists      false when the topic does not exist; {@code checks} and {@code information} are then empty
  * @param checks      one entry per setting the rules judge, in the order of {@link TopicManager}'s class comment
- * @param information settings shown but not judged ({@code retention.ms}, {@code retention.bytes}) with their
- *                    effective values, in that order; a setting the broker did not report is absent
+ * @param information settings shown but not judged ({@code retention.ms}, {@code retention.bytes},
+ *                    {@code compression.type}) with their effective values, in that order; a setting the broker did
+ *                    not report is absent
  */
 public record TopicVerification(String topic, boolean exists, List<Check> checks, Map<String, String> information) {
 

@@ -150,6 +150,7 @@ class TopicManagerTest {
                         Map.entry("unclean.leader.election.enable", "false"),
                         Map.entry("cleanup.policy", "delete"),
                         Map.entry("max.message.bytes", "16777216"),
+                        Map.entry("compression.type", "producer"),
                         Map.entry("retention.ms", "1000"),
                         Map.entry("retention.bytes", "2000"));
         assertThat(TopicManager.creationConfigs(EMBEDDED)).containsEntry("min.insync.replicas", "1")

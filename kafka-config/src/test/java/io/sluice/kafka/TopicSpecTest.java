@@ -42,9 +42,32 @@ class TopicSpecTest {
     }
 
     @Test
+    void compressionTypeIsOneKafkaKnowsAndProducerByDefault() {
+        assertThat(TopicSpec.defaults("t").compressionType()).isEqualTo("producer");
+        assertThat(TopicSpec.defaults("t").withCompressionType("zstd").topicConfigs())
+                .containsEntry("compression.type", "zstd");
+        assertThatThrownBy(() -> TopicSpec.defaults("t").withCompressionType("lz5"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("compression.type must be one of").hasMessageContaining("'lz5'");
+    }
+
+    @Test
+    void topicConfigsAreEverySettingTheTopicIsCreatedWith() {
+        assertThat(TopicSpec.defaults("t").withRetentionMs(86_400_000L).withRetentionBytes(-1).topicConfigs())
+                .containsExactly(
+                        java.util.Map.entry("min.insync.replicas", "2"),
+                        java.util.Map.entry("unclean.leader.election.enable", "false"),
+                        java.util.Map.entry("cleanup.policy", "delete"),
+                        java.util.Map.entry("max.message.bytes", Integer.toString(16 * 1024 * 1024)),
+                        java.util.Map.entry("compression.type", "producer"),
+                        java.util.Map.entry("retention.ms", "86400000"),
+                        java.util.Map.entry("retention.bytes", "-1"));
+    }
+
+    @Test
     void onlyOnePartition() {
         assertThatThrownBy(() -> new TopicSpec("t", 3, (short) 3, 2, 1 << 20, false, OptionalLong.empty(),
-                OptionalLong.empty()))
+                OptionalLong.empty(), "producer"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("partitions must be 1");
     }
 

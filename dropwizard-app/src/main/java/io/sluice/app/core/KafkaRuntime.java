@@ -57,14 +57,22 @@ public final class KafkaRuntime implements Managed {
 
     /**
      * The binlog topic a node creates or verifies: on the embedded broker a single copy, on an existing cluster the
-     * configured replication. Shared with {@code sluice topic}, which must judge a topic as a node would.
+     * configured replication; both with the configured record size, compression and retention. Shared with {@code sluice topic}, which must judge a topic as a node would.
      *
      * @throws IllegalArgumentException if the configured replication is unsafe (see {@link TopicSpec})
      */
     public static TopicSpec topicSpec(SluiceConfiguration.KafkaSettings settings, boolean embedded) {
-        return embedded ? TopicSpec.embedded(settings.topic)
+        TopicSpec spec = embedded ? TopicSpec.embedded(settings.topic)
                 : TopicSpec.defaults(settings.topic).withReplication(settings.replicationFactor,
                 settings.minInsyncReplicas);
+        spec = spec.withMaxMessageBytes(settings.maxMessageBytes).withCompressionType(settings.compressionType);
+        if (settings.retentionMs != null) {
+            spec = spec.withRetentionMs(settings.retentionMs);
+        }
+        if (settings.retentionBytes != null) {
+            spec = spec.withRetentionBytes(settings.retentionBytes);
+        }
+        return spec;
     }
 
     /** A shared admin client (thread-safe), created on first use. */
