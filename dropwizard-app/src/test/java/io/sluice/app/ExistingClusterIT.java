@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -99,6 +100,21 @@ class ExistingClusterIT {
             assertThat(config.get("auto.create.topics.enable").value()).isEqualTo("false");
             assertThat(config.get("transaction.state.log.min.isr").value()).isEqualTo("2");
         }
+        // the controllers' listener wants the admin account too: without credentials nothing is answered
+        Map<String, Object> anonymous = Map.of("bootstrap.controllers", kafka.controllerServers(),
+                "default.api.timeout.ms", 5000, "request.timeout.ms", 3000);
+        try (Admin admin = Admin.create(anonymous)) {
+            assertThat(catchThrowable(() -> admin.describeCluster().nodes().get(20, TimeUnit.SECONDS)))
+                    .as("an unauthenticated client of the controllers").isNotNull();
+        }
+        // a client with the admin account, on the controllers' listener: PLAIN
+        Map<String, Object> plain = new java.util.HashMap<>(Map.of("bootstrap.controllers", kafka.controllerServers(),
+                "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\""
+                        + adminPassword + "\";"));
+        try (Admin admin = Admin.create(plain)) {
+            assertThat(admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).voters()).hasSize(3);
+        }
     }
 
     @Test
@@ -108,6 +124,14 @@ class ExistingClusterIT {
             String out = setupScript(TOPIC);
             assertThat(out).contains("user " + KAFKA_USER + " may now run Sluice on topic " + TOPIC)
                     .doesNotContain(sluicePassword).doesNotContain(adminPassword);
+        }
+        // what no ACL allows is refused (allow.everyone.if.no.acl.found=false): another topic, for one
+        Map<String, Object> asSluice = new java.util.HashMap<>(kafka.adminProperties());
+        saslProperties(sluicePassword).forEach(asSluice::put);
+        try (Admin admin = Admin.create(asSluice)) {
+            Throwable refused = catchThrowable(() -> admin.createTopics(List.of(new org.apache.kafka.clients.admin
+                    .NewTopic("not.sluices", 1, (short) 3))).all().get(30, TimeUnit.SECONDS));
+            assertThat(refused).hasCauseInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
         }
         try (Admin admin = Admin.create(kafka.adminProperties())) {
             Set<AclBinding> acls = new HashSet<>(admin.describeAcls(AclBindingFilter.ANY).values()
@@ -180,8 +204,9 @@ class ExistingClusterIT {
                 int killed = topicLeader();
                 kafka.kill(killed);
                 id = write(id, 100);
-                // another broker leads the partition now, and the writes went on with two in-sync replicas
-                assertThat(topicLeader()).isNotEqualTo(killed);
+                // once the controllers miss its heartbeats (broker.session.timeout.ms, 9 s), another broker leads
+                await().atMost(Duration.ofMinutes(1)).until(() -> topicLeader() != killed);
+                id = write(id, 100);   // with two in-sync replicas: min.insync.replicas is met
                 kafka.restart(killed);
                 id = write(id, 100);
                 kafka.awaitBrokers(3, Duration.ofMinutes(2));

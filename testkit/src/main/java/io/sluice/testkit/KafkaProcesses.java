@@ -50,11 +50,13 @@ public final class KafkaProcesses implements AutoCloseable {
     private final Path home;
     private final String adminPassword;
     private final int[] clientPorts;
+    private final int[] controllerPorts;
     private final Path[] configs = new Path[NODES];
     private final Process[] processes = new Process[NODES];
     private final Path[] logs = new Path[NODES];
 
-    private KafkaProcesses(Path work, String adminPassword, int[] clientPorts) {
+    private KafkaProcesses(Path work, String adminPassword, int[] clientPorts, int[] controllerPorts) {
+        this.controllerPorts = controllerPorts;
         this.work = work;
         this.home = work.resolve("kafka-home");
         this.adminPassword = adminPassword;
@@ -73,7 +75,7 @@ public final class KafkaProcesses implements AutoCloseable {
         int[] ports = freePorts(2 * NODES);
         int[] client = {ports[0], ports[1], ports[2]};
         int[] controller = {ports[3], ports[4], ports[5]};
-        KafkaProcesses cluster = new KafkaProcesses(work, adminPassword, client);
+        KafkaProcesses cluster = new KafkaProcesses(work, adminPassword, client, controller);
         try {
             cluster.writeScripts();
             for (int n = 1; n <= NODES; n++) {
@@ -119,7 +121,10 @@ public final class KafkaProcesses implements AutoCloseable {
                 "listeners=SASL_PLAINTEXT://127.0.0.1:" + client[node - 1] + ",CONTROLLER://127.0.0.1:"
                         + controller[node - 1]);
         text = replaceOnce(text, "log.dirs=/var/lib/kafka/data", "log.dirs=" + dataDir.toAbsolutePath());
-        text = replaceOnce(text, "CHANGE-ME-admin-password", password);
+        if (!text.contains("CHANGE-ME-admin-password")) {
+            throw new IllegalStateException("the template of node " + node + " has no admin password to set");
+        }
+        text = text.replace("CHANGE-ME-admin-password", password);
         if (text.lines().filter(l -> !l.startsWith("#")).anyMatch(l -> l.matches(".*kafka-[123]:.*"))) {
             throw new IllegalStateException("the template of node " + node + " names a host not replaced");
         }
@@ -252,6 +257,15 @@ public final class KafkaProcesses implements AutoCloseable {
     public String bootstrapServers() {
         StringBuilder b = new StringBuilder();
         for (int port : clientPorts) {
+            b.append(b.length() == 0 ? "" : ",").append("127.0.0.1:").append(port);
+        }
+        return b.toString();
+    }
+
+    /** @return the controller listeners, {@code 127.0.0.1:port,...} */
+    public String controllerServers() {
+        StringBuilder b = new StringBuilder();
+        for (int port : controllerPorts) {
             b.append(b.length() == 0 ? "" : ",").append("127.0.0.1:").append(port);
         }
         return b.toString();
