@@ -59,15 +59,16 @@ class PackagingIT {
         assertThat(TARBALL).as("%s is missing: run the integration tests through Maven (mvn verify), which "
                 + "packages it first", TARBALL.toAbsolutePath()).isRegularFile();
         assertThat(dir.toString()).as("SLUICE_JAVA_OPTS is split at spaces").doesNotContain(" ");
-        Exit tar = run(new ProcessBuilder("tar", "-xzf", TARBALL.toAbsolutePath().toString(), "-C", dir.toString()),
-                "tar");
+        Path unpacked = Files.createDirectories(dir.resolve("opt"));
+        Exit tar = run(new ProcessBuilder("tar", "-xzf", TARBALL.toAbsolutePath().toString(), "-C",
+                unpacked.toString()), "tar");
         assertThat(tar.status()).as("%s", tar).isEqualTo(0);
         String top = TARBALL.getFileName().toString().replace(".tar.gz", "");
-        try (Stream<Path> entries = Files.list(dir)) {
+        try (Stream<Path> entries = Files.list(unpacked)) {
             assertThat(entries.map(p -> p.getFileName().toString()).toList()).as("one top directory")
                     .containsExactly(top);
         }
-        home = dir.resolve(top);
+        home = unpacked.resolve(top);
     }
 
     @Test
@@ -375,8 +376,9 @@ class PackagingIT {
 
     /** Runs a short command to its end (60 s at most), keeping its output under target/test-logs. */
     private static Exit run(ProcessBuilder pb, String label) throws Exception {
-        Path out = Files.createTempFile(dir, label, ".out");
-        Path err = Files.createTempFile(dir, label, ".err");
+        Path runs = Files.createDirectories(dir.resolve("runs"));
+        Path out = Files.createTempFile(runs, label, ".out");
+        Path err = Files.createTempFile(runs, label, ".err");
         Process process = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
