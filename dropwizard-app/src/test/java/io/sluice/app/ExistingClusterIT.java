@@ -35,17 +35,17 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Sluice dropped into a Kafka cluster it did not make, as docs/kafka.md describes: three real broker processes
- * (combined KRaft nodes) made from kafka-config's property templates, with SASL/SCRAM-SHA-512 on the client listener
- * and ACLs enforced; Sluice's account and ACLs made by {@code sluice-kafka-setup.sh}; the topic made by
- * {@code sluice topic create}; nodes configured only through the documented keys ({@code kafka.bootstrapServers},
- * {@code kafka.topic}, {@code kafka.properties}). A real MySQL 8.0.31 replica, attached to one node, gets every
- * transaction of a real source while the topic's leader broker is killed (SIGKILL) and restarted and the node running
- * the syncer is killed.
+ * Sluice dropped into a Kafka cluster it did not make, as docs/kafka.md and docs/deployment.md describe, from the
+ * release archive only: three real broker processes (combined KRaft nodes) made from the archive's property templates
+ * ({@code config/kafka/}), SASL/SCRAM-SHA-512 on the client listener, SASL/PLAIN on the controllers', ACLs enforced;
+ * Sluice's account and ACLs made by the archive's {@code sluice-kafka-setup.sh}; the topic made by
+ * {@code bin/sluice topic create}; two nodes run by {@code bin/sluice server config/existing-cluster.yml}, the
+ * example unchanged but for {@code -Ddw.} overrides of what differs on this host (loopback ports, the brokers'
+ * addresses, topic and key file). A real MySQL 8.0.31 replica, attached to one node, gets every transaction of a real
+ * source while the topic's leader broker is killed (SIGKILL) and restarted and the node running the syncer is killed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExistingClusterIT {
-    private static final Path TEMPLATES = Path.of("..", "kafka-config", "src", "main", "kafka").toAbsolutePath();
     private static final String TOPIC = "sluice.binlog.existing";
     private static final String KAFKA_USER = "sluice";
     private static final String REPL_USER = "existing_repl";
@@ -54,6 +54,11 @@ class ExistingClusterIT {
     private static String sluicePassword;
     private static String replPassword;
     private static Path work;
+    /** The unpacked release archive: bin/sluice, config/existing-cluster.yml, config/kafka/. */
+    private static Path home;
+    private static Path secretsKey;
+    private static String apiToken;
+    private static String apiTokenSha256;
     private static KafkaProcesses kafka;
     private static MysqlServer source;
 
@@ -63,7 +68,17 @@ class ExistingClusterIT {
         sluicePassword = TestPasswords.fresh("kafka-process-sluice");
         replPassword = TestPasswords.fresh("existing-repl");
         work = Files.createTempDirectory("sluice-existing-cluster");
-        kafka = KafkaProcesses.start(TEMPLATES, work, adminPassword);
+        home = SluiceInstallation.unpack(work.resolve("opt"));
+        // the key file and the API token, made as docs/deployment.md says
+        secretsKey = work.resolve("secrets.key");
+        Files.writeString(secretsKey, TestApp.SECRETS_KEY + "\n");
+        Installed token = installed(Map.of(), "new-token", "--name", "ops", "--role", "admin");
+        assertThat(token.status()).as("%s", token).isZero();
+        apiToken = TestPasswords.used(token.out().lines().filter(l -> l.startsWith("sluice_")).findFirst()
+                .orElseThrow());
+        apiTokenSha256 = token.out().lines().filter(l -> l.contains("sha256:")).findFirst().orElseThrow()
+                .replaceAll(".*sha256: *\"?([0-9a-f]{64})\"?.*", "$1");
+        kafka = KafkaProcesses.start(home.resolve("config").resolve("kafka"), work, adminPassword);
         source = MysqlServer.start(151);
         source.createUser(REPL_USER, replPassword, "caching_sha2_password");
     }
@@ -145,19 +160,20 @@ class ExistingClusterIT {
     @Test
     @Order(3)
     void topicCreateMakesASafeTopicWithTheSluiceAccount() throws Exception {
-        Path config = cliConfig();
-        SluiceCli.Result absent = SluiceCli.run("topic", "verify", config.toString());
-        assertThat(absent.exitStatus()).as("%s", absent).isNotZero();
-        assertThat(absent.out() + absent.err()).contains("does not exist");
+        Map<String, String> retention = Map.of("kafka.retentionMs", "259200000",
+                "kafka.retentionBytes", "10737418240");
+        Installed absent = installed(retention, "topic", "verify", EXAMPLE);
+        assertThat(absent.status()).as("%s", absent).isNotZero();
+        assertThat(absent.err()).contains("does not exist");
 
-        SluiceCli.Result create = SluiceCli.run("topic", "create", config.toString());
-        assertThat(create.exitStatus()).as("%s", create).isZero();
+        Installed create = installed(retention, "topic", "create", EXAMPLE);
+        assertThat(create.status()).as("%s", create).isZero();
         assertThat(create.out()).contains("is safe for Sluice");
-        SluiceCli.Result verify = SluiceCli.run("topic", "verify", config.toString());
-        assertThat(verify.exitStatus()).as("%s", verify).isZero();
-        assertThat(verify.out()).containsPattern("retention.ms +259200000").containsPattern("compression.type +producer");
-        for (SluiceCli.Result r : List.of(absent, create, verify)) {
-            TestLogs.response("sluice topic (ExistingClusterIT)", r.toString());
+        Installed verify = installed(Map.of(), "topic", "verify", EXAMPLE);
+        assertThat(verify.status()).as("%s", verify).isZero();
+        assertThat(verify.out()).containsPattern("retention.ms +259200000")
+                .containsPattern("compression.type +producer");
+        for (Installed r : List.of(absent, create, verify)) {
             assertThat(r.toString()).doesNotContain(sluicePassword).doesNotContain(adminPassword);
         }
 
@@ -181,10 +197,8 @@ class ExistingClusterIT {
     @Test
     @Order(4)
     void aReplicaGetsEveryTransactionThroughABrokerCrashAndTheSyncerNodesCrash() throws Exception {
-        Map<String, String> sasl = saslProperties(sluicePassword);
         Path nodes = work.resolve("nodes");
-        try (SluiceNode one = SluiceNode.start("existing-1", kafka.bootstrapServers(), TOPIC, nodes, sasl);
-             SluiceNode two = SluiceNode.start("existing-2", kafka.bootstrapServers(), TOPIC, nodes, sasl)) {
+        try (SluiceNode one = node("existing-1", nodes); SluiceNode two = node("existing-2", nodes)) {
             HttpResponseCheck.ok(one.put("/api/v1/syncer", "{\"source\": {\"host\": \"127.0.0.1\", \"port\": "
                     + source.port() + ", \"user\": \"" + REPL_USER + "\", \"password\": \"" + replPassword
                     + "\", \"tls\": {\"mode\": \"DISABLED\"}}, \"serverId\": 1151}"));
@@ -278,7 +292,7 @@ class ExistingClusterIT {
     }
 
     private static String setupScript(String topic) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("sh", TEMPLATES.resolve("sluice-kafka-setup.sh").toString(),
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("config/kafka/sluice-kafka-setup.sh").toString(),
                 kafka.bootstrapServers(), topic, KAFKA_USER).redirectErrorStream(true);
         pb.environment().put("KAFKA_HOME", kafka.kafkaHome().toString());
         pb.environment().put("ADMIN_CONFIG", kafka.adminConfig().toString());
@@ -291,22 +305,67 @@ class ExistingClusterIT {
         return out;
     }
 
-    /** A configuration file for the command-line tools: the cluster, the topic and the SASL settings. */
-    private static Path cliConfig() throws Exception {
-        List<String> lines = new ArrayList<>(List.of(
-                "dataDir: " + work.resolve("cli-data"),
-                "secrets:",
-                "  key: " + TestApp.SECRETS_KEY,
-                "kafka:",
-                "  bootstrapServers: " + kafka.bootstrapServers(),
-                "  topic: " + TOPIC,
-                "  retentionMs: 259200000",
-                "  retentionBytes: 10737418240",
-                "  properties:"));
-        saslProperties(sluicePassword).forEach((k, v) -> lines.add("    " + k + ": '" + v + "'"));
-        Path file = work.resolve("cli.yml");
-        Files.writeString(file, String.join("\n", lines) + "\n");
-        return file;
+    /** The example configuration of the release archive, as a node on an existing cluster uses it. */
+    private static final String EXAMPLE = "config/existing-cluster.yml";
+
+    /**
+     * A node started from the installation with the example configuration, as docs/deployment.md says: the variables
+     * it names in the environment, and {@code -Ddw.} overrides for what differs here from the example's hosts
+     * (loopback ports, this cluster's brokers, this test's topic, key file and data directory).
+     */
+    private static SluiceNode node(String name, Path parent) throws Exception {
+        return SluiceNode.startInstalled(name, home, home.resolve(EXAMPLE), parent,
+                Map.of("kafka.bootstrapServers", kafka.bootstrapServers(),
+                        "kafka.topic", TOPIC,
+                        "secrets.keyFile", secretsKey.toString(),
+                        "dataDir", parent.resolve(name).resolve("data").toString(),
+                        "cluster.nodeId", name),
+                environment(), "Bearer " + apiToken);
+    }
+
+    /** The variables the example configuration names. */
+    private static Map<String, String> environment() {
+        return Map.of("SLUICE_KAFKA_PASSWORD", sluicePassword, "SLUICE_API_TOKEN_SHA256", apiTokenSha256);
+    }
+
+    /** What a command of the installation did. */
+    record Installed(int status, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + status + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    /**
+     * {@code bin/sluice args...} in the installation (relative paths from its directory), with the example's
+     * variables once they exist, this cluster's brokers, topic and key file as {@code -Ddw.} overrides, plus
+     * {@code overrides}.
+     */
+    private static Installed installed(Map<String, String> overrides, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin").resolve("sluice").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile());
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("SLUICE_") || k.endsWith("JAVA_OPTIONS"));
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        if (sluicePassword != null && apiTokenSha256 != null) {
+            env.putAll(environment());
+        }
+        List<String> options = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
+        if (kafka != null) {
+            options.add("-Ddw.kafka.bootstrapServers=" + kafka.bootstrapServers());
+            options.add("-Ddw.kafka.topic=" + TOPIC);
+            options.add("-Ddw.secrets.keyFile=" + secretsKey);
+        }
+        overrides.forEach((k, v) -> options.add("-Ddw." + k + "=" + v));
+        env.put("SLUICE_JAVA_OPTS", String.join(" ", options));
+        Path out = Files.createTempFile(work, "sluice", ".out");
+        Path err = Files.createTempFile(work, "sluice", ".err");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("bin/sluice %s ended", String.join(" ", args)).isTrue();
+        Installed result = new Installed(p.exitValue(), Files.readString(out), Files.readString(err));
+        TestLogs.response("bin/sluice " + String.join(" ", args) + " (ExistingClusterIT)", result.toString());
+        return result;
     }
 
     /** Asserts a REST answer is a success, saying what it was otherwise. */

@@ -36,9 +36,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (and by {@code systemd-analyze verify} where it is installed).
  */
 class PackagingIT {
-    /** The tarball {@code mvn package} made; failsafe gives the project's version. */
-    private static final Path TARBALL = Path.of("target",
-            "sluice-" + System.getProperty("sluice.version", "0.1.0-SNAPSHOT") + ".tar.gz");
     private static final String UNIT = "systemd/sluice.service";
 
     @TempDir
@@ -56,19 +53,9 @@ class PackagingIT {
 
     @BeforeAll
     static void unpack() throws Exception {
-        assertThat(TARBALL).as("%s is missing: run the integration tests through Maven (mvn verify), which "
-                + "packages it first", TARBALL.toAbsolutePath()).isRegularFile();
         assertThat(dir.toString()).as("SLUICE_JAVA_OPTS is split at spaces").doesNotContain(" ");
-        Path unpacked = Files.createDirectories(dir.resolve("opt"));
-        Exit tar = run(new ProcessBuilder("tar", "-xzf", TARBALL.toAbsolutePath().toString(), "-C",
-                unpacked.toString()), "tar");
-        assertThat(tar.status()).as("%s", tar).isEqualTo(0);
-        String top = TARBALL.getFileName().toString().replace(".tar.gz", "");
-        try (Stream<Path> entries = Files.list(unpacked)) {
-            assertThat(entries.map(p -> p.getFileName().toString()).toList()).as("one top directory")
-                    .containsExactly(top);
-        }
-        home = unpacked.resolve(top);
+        // one top directory, or it fails saying what it found
+        home = SluiceInstallation.unpack(dir.resolve("opt"));
     }
 
     @Test
@@ -83,13 +70,16 @@ class PackagingIT {
                 "config/sluice.env.example", UNIT, "README.md", "docs/deployment.md", "docs/configuration.md")) {
             assertThat(home.resolve(file)).isRegularFile();
         }
-        // the broker templates, when the kafka-config module has them
+        // the broker templates and the account script (docs/kafka.md), as kafka-config has them
         Path templates = Path.of("..", "kafka-config", "src", "main", "kafka");
-        if (Files.isDirectory(templates)) {
-            try (Stream<Path> files = Files.list(templates)) {
-                for (Path t : files.filter(p -> p.toString().endsWith(".properties")).toList()) {
-                    assertThat(home.resolve("config/kafka").resolve(t.getFileName().toString()))
-                            .hasSameTextualContentAs(t);
+        try (Stream<Path> files = Files.list(templates)) {
+            List<Path> all = files.toList();
+            assertThat(all).as("kafka-config's templates").isNotEmpty();
+            for (Path t : all) {
+                Path shipped = home.resolve("config/kafka").resolve(t.getFileName().toString());
+                assertThat(shipped).hasSameTextualContentAs(t);
+                if (t.toString().endsWith(".sh")) {
+                    assertThat(Files.getPosixFilePermissions(shipped)).contains(PosixFilePermission.OWNER_EXECUTE);
                 }
             }
         }

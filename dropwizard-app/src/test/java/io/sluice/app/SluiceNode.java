@@ -21,16 +21,60 @@ final class SluiceNode implements AutoCloseable {
     private final Path dir;
     private final int restPort;
     private final int facadePort;
-    private final String yaml;
+    private final java.util.List<String> command;
+    private final java.util.Map<String, String> environment;
+    private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
 
-    private SluiceNode(String name, Path dir, int restPort, int facadePort, String yaml) {
+    private SluiceNode(String name, Path dir, int restPort, int facadePort, java.util.List<String> command,
+                       java.util.Map<String, String> environment, String authorization) {
         this.name = name;
         this.dir = dir;
         this.restPort = restPort;
         this.facadePort = facadePort;
-        this.yaml = yaml;
+        this.command = command;
+        this.environment = environment;
+        this.authorization = authorization;
+    }
+
+    /**
+     * Starts a node the way an operator does from the release archive: {@code bin/sluice server <config>} in the
+     * unpacked installation {@code home}, with the environment {@code environment} (the variables the file names)
+     * and {@code -Ddw.} overrides in {@code SLUICE_JAVA_OPTS} that put its ports on free loopback ones and set
+     * {@code overrides} (key without {@code dw.} to value). Its REST calls carry {@code authorization}.
+     */
+    static SluiceNode startInstalled(String name, Path home, Path config, Path parent,
+                                     java.util.Map<String, String> overrides, java.util.Map<String, String> environment,
+                                     String authorization) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            Path dir = Files.createDirectories(parent.resolve(name));
+            int[] ports = freePorts(3);
+            java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of("-Xmx384m",
+                    "-XX:+UseSerialGC",
+                    "-Ddw.server.applicationConnectors[0].port=" + ports[0],
+                    "-Ddw.server.applicationConnectors[0].bindHost=127.0.0.1",
+                    "-Ddw.server.adminConnectors[0].port=" + ports[1],
+                    "-Ddw.server.adminConnectors[0].bindHost=127.0.0.1",
+                    "-Ddw.facade.bindHost=127.0.0.1",
+                    "-Ddw.facade.port=" + ports[2],
+                    "-Ddw.cluster.advertisedHost=127.0.0.1"));
+            overrides.forEach((k, v) -> options.add("-Ddw." + k + "=" + v));
+            java.util.Map<String, String> env = new java.util.HashMap<>(environment);
+            env.put("SLUICE_JAVA_OPTS", String.join(" ", options));
+            env.put("JAVA_HOME", System.getProperty("java.home"));
+            SluiceNode node = new SluiceNode(name, dir, ports[0], ports[2],
+                    java.util.List.of(home.resolve("bin").resolve("sluice").toString(), "server", config.toString()),
+                    env, authorization);
+            try {
+                node.launch();
+                return node;
+            } catch (PortTakenException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Starts a node; a port taken between choosing and binding it (a race with other processes) is retried. */
@@ -117,22 +161,24 @@ final class SluiceNode implements AutoCloseable {
                 """.formatted(rest, admin, dir.resolve("data"), TestApp.SECRETS_KEY, bootstrap, topic,
                         properties.length() == 0 ? " {}" : properties, facade, name);
         Files.writeString(dir.resolve("node.yml"), yaml);
-        SluiceNode node = new SluiceNode(name, dir, rest, facade, yaml);
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the integration tests through "
+                    + "Maven (mvn verify), which packages it first");
+        }
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        SluiceNode node = new SluiceNode(name, dir, rest, facade, java.util.List.of(javaBin, "-Xmx384m",
+                "-XX:+UseSerialGC", "-jar", JAR.toAbsolutePath().toString(), "server", dir.resolve("node.yml").toString()),
+                java.util.Map.of(), null);
         node.launch();
         return node;
     }
 
     private void launch() throws Exception {
-        if (!Files.exists(JAR)) {
-            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the integration tests through "
-                    + "Maven (mvn verify), which packages it first");
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(java, "-Xmx384m", "-XX:+UseSerialGC", "-jar", JAR.toAbsolutePath().toString(),
-                "server", dir.resolve("node.yml").toString())
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node.log").toFile()))
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node.log").toFile()));
+        pb.environment().putAll(environment);
+        process = pb.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -163,14 +209,19 @@ final class SluiceNode implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return kept("GET " + path, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()));
+        return kept("GET " + path, http.send(request(path).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()));
     }
 
     HttpResponse<String> put(String path, String body) throws IOException, InterruptedException {
-        return kept("PUT " + path, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+        return kept("PUT " + path, http.send(request(path)
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
                 .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path));
+        return authorization == null ? b : b.header("Authorization", authorization);
     }
 
     /** The answer, kept for the suite's secret scan. */
@@ -221,7 +272,4 @@ final class SluiceNode implements AutoCloseable {
         return "SluiceNode[" + name + ", rest " + restPort + ", facade " + facadePort + "]";
     }
 
-    String yaml() {
-        return yaml;
-    }
 }
