@@ -216,8 +216,13 @@ class ExistingClusterIT {
                 int id = 2;
                 id = write(id, 100);
                 int killed = topicLeader();
+                long brokerKilled = System.nanoTime();
                 kafka.kill(killed);
                 id = write(id, 100);
+                // not asserted (speed is the benchmarks' business), shown: how long the binlog paused
+                replica.waitForGtids(source.gtidExecuted(), Duration.ofMinutes(2));
+                System.out.printf("ExistingClusterIT: the replica had the transactions written after the SIGKILL "
+                        + "of the topic's leader broker %d ms after it%n", millisSince(brokerKilled));
                 // once the controllers miss its heartbeats (broker.session.timeout.ms, 9 s), another broker leads
                 await().atMost(Duration.ofMinutes(1)).until(() -> topicLeader() != killed);
                 id = write(id, 100);   // with two in-sync replicas: min.insync.replicas is met
@@ -225,8 +230,12 @@ class ExistingClusterIT {
                 id = write(id, 100);
                 kafka.awaitBrokers(3, Duration.ofMinutes(2));
                 await().atMost(Duration.ofMinutes(2)).until(() -> inSyncReplicas() == 3);
+                long nodeKilled = System.nanoTime();
                 leader.kill();
                 id = write(id, 100);
+                replica.waitForGtids(source.gtidExecuted(), Duration.ofMinutes(2));
+                System.out.printf("ExistingClusterIT: the replica had the transactions written after the SIGKILL "
+                        + "of the syncer's node %d ms after it%n", millisSince(nodeKilled));
                 source.execute("UPDATE existing.t SET note = CONCAT(note, ' updated') WHERE id % 3 = 0",
                         "DELETE FROM existing.t WHERE id % 7 = 0");
 
@@ -258,6 +267,10 @@ class ExistingClusterIT {
             Thread.sleep(5);
         }
         return firstId + count;
+    }
+
+    private static long millisSince(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
     }
 
     /** The broker (1 to 3, its template's node.id) that leads the binlog topic's partition. */
