@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -176,7 +175,7 @@ class PackagingIT {
     }
 
     private void runEmbeddedNode(int attempt) throws Exception {
-        int[] ports = freePorts(4);
+        int[] ports = io.sluice.testkit.FreePorts.take(4);
         int rest = ports[0];
         int admin = ports[1];
         int facade = ports[2];
@@ -323,24 +322,6 @@ class PackagingIT {
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         TestLogs.response("GET " + path + " -> " + r.statusCode(), r.body());
         return r;
-    }
-
-    private static synchronized int[] freePorts(int n) throws IOException {
-        ServerSocket[] sockets = new ServerSocket[n];
-        int[] ports = new int[n];
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets[i] = new ServerSocket(0);
-                ports[i] = sockets[i].getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : sockets) {
-                if (s != null) {
-                    s.close();
-                }
-            }
-        }
-        return ports;
     }
 
     /** {@code bin/sluice args...} with this JVM's Java as JAVA_HOME, and {@code env} on top. */

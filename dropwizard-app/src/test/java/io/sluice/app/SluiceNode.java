@@ -1,7 +1,6 @@
 package io.sluice.app;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +48,7 @@ final class SluiceNode implements AutoCloseable {
                                      String authorization) throws Exception {
         for (int attempt = 1; ; attempt++) {
             Path dir = Files.createDirectories(parent.resolve(name));
-            int[] ports = freePorts(3);
+            int[] ports = io.sluice.testkit.FreePorts.take(3);
             java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of("-Xmx384m",
                     "-XX:+UseSerialGC",
                     "-Ddw.server.applicationConnectors[0].port=" + ports[0],
@@ -108,31 +107,13 @@ final class SluiceNode implements AutoCloseable {
         }
     }
 
-    private static synchronized int[] freePorts(int n) throws IOException {
-        ServerSocket[] sockets = new ServerSocket[n];
-        int[] ports = new int[n];
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets[i] = new ServerSocket(0);
-                ports[i] = sockets[i].getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : sockets) {
-                if (s != null) {
-                    s.close();
-                }
-            }
-        }
-        return ports;
-    }
-
     private static SluiceNode startOnce(String name, String bootstrap, String topic, Path parent,
                                         java.util.Map<String, String> kafkaProperties) throws Exception {
         StringBuilder properties = new StringBuilder();
         kafkaProperties.forEach((k, v) -> properties.append("\n    ").append(k).append(": '")
                 .append(v.replace("'", "''")).append('\''));
         Path dir = Files.createDirectories(parent.resolve(name));
-        int[] ports = freePorts(3);
+        int[] ports = io.sluice.testkit.FreePorts.take(3);
         int rest = ports[0];
         int admin = ports[1];
         int facade = ports[2];

@@ -2,7 +2,6 @@ package io.sluice.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +71,7 @@ public final class KafkaProcesses implements AutoCloseable {
      * @return the running cluster
      */
     public static KafkaProcesses start(Path templates, Path work, String adminPassword) {
-        int[] ports = freePorts(2 * NODES);
+        int[] ports = FreePorts.take(2 * NODES);
         int[] client = {ports[0], ports[1], ports[2]};
         int[] controller = {ports[3], ports[4], ports[5]};
         KafkaProcesses cluster = new KafkaProcesses(work, adminPassword, client, controller);
@@ -379,27 +378,4 @@ public final class KafkaProcesses implements AutoCloseable {
         }
     }
 
-    private static synchronized int[] freePorts(int n) {
-        ServerSocket[] sockets = new ServerSocket[n];
-        int[] ports = new int[n];
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets[i] = new ServerSocket(0);
-                ports[i] = sockets[i].getLocalPort();
-            }
-            return ports;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                if (s != null) {
-                    try {
-                        s.close();
-                    } catch (IOException ignored) {
-                        // closing a probe socket
-                    }
-                }
-            }
-        }
-    }
 }
