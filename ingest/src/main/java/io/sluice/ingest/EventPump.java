@@ -53,6 +53,8 @@ final class EventPump {
     private boolean crc;
     private byte[] fde;
     private boolean skipping;
+    /** The source's current file ended (a real ROTATE): commit before the next file's first record. */
+    private boolean fileEnded;
     /** Header timestamp (the source's clock, seconds) of the last event read, heartbeats aside. */
     private long eventTimestamp;
     /** The GTID of the transaction being read, and of the last one read whole, with its last event's timestamp. */
@@ -124,14 +126,20 @@ final class EventPump {
         }
     }
 
-    /** Group commit: when no transaction is half-written and the source has nothing more buffered, or limits hit. */
+    /**
+     * Group commit: when no transaction is half-written and the source has nothing more buffered, or limits hit, or
+     * the source's file ended. Committing at a file's end makes every file's first record the first of a Kafka
+     * transaction, which carries a checkpoint: a reader can start at any file, and a purge by file cuts exactly
+     * where the file begins (one more commit per rotation, every max_binlog_size of the source).
+     */
     private void maybeCommit() throws IOException {
         if (assembler.active() || !writer.hasOpenTransaction()) {
             return;
         }
         boolean idle = !client.hasBufferedData();
-        if (idle || writer.pendingBytes() >= config.groupCommitBytes()
+        if (idle || fileEnded || writer.pendingBytes() >= config.groupCommitBytes()
                 || writer.openForNanos() >= config.groupCommitDelay().toNanos()) {
+            fileEnded = false;
             long transactionsBefore = writer.transactionsWritten();
             long bytesBefore = writer.bytesWritten();
             long started = System.nanoTime();
@@ -173,6 +181,7 @@ final class EventPump {
                     BinlogEvents.Rotate rotate = BinlogEvents.rotate(event, crc);
                     file = rotate.file();
                     position = rotate.position();
+                    fileEnded = true;
                 }
             }
             case START -> {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -67,9 +68,13 @@ class SyncerIT {
             awaitTopicHas(syncer, source.gtidExecuted(), Duration.ofSeconds(120));
             assertThat(syncer.state()).isEqualTo(SyncerState.RUNNING);
         }
-        // while the syncer is down: a large transaction (split into parts) and an event above 16 MiB
+        // while the syncer is down: a large transaction (split into parts), an event above 16 MiB, and three
+        // rotations, which the syncer then reads in one burst
         source.execute("UPDATE app.t SET v = REPEAT('x', 100)");
         source.execute("INSERT INTO app.t (id, v, b) VALUES (1000, 'big', REPEAT('b', 20 * 1024 * 1024))");
+        for (int i = 0; i < 3; i++) {
+            source.execute("FLUSH BINARY LOGS", "INSERT INTO app.t (id, v) VALUES (" + (2000 + i) + ", 'file')");
+        }
         try (Syncer syncer = new Syncer(config(256 * 1024), null)) {
             syncer.start();
             awaitTopicHas(syncer, source.gtidExecuted(), Duration.ofSeconds(120));
@@ -89,6 +94,11 @@ class SyncerIT {
         source.query("SHOW BINARY LOGS").forEach(row -> sourceFiles.add(row.get(0)));
         assertThat(content.files).isNotEmpty().allMatch(sourceFiles::contains, "a binlog file of the source "
                 + sourceFiles);
+        // each file begins a Kafka transaction, whose first record carries a checkpoint: a purge by file, and a
+        // reader starting at a file, find one exactly there
+        assertThat(content.fileStarts).hasSizeGreaterThanOrEqualTo(3);
+        List<Long> checkpointOffsets = content.checkpoints.stream().map(TopicContent.Checkpoint::offset).toList();
+        assertThat(checkpointOffsets).as("checkpoints").containsAll(content.fileStarts);
     }
 
     @Test

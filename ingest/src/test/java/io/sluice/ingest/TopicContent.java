@@ -50,6 +50,8 @@ final class TopicContent {
     final Set<Integer> controlTypes = new HashSet<>();
     final Set<String> files = new HashSet<>();
     final List<Checkpoint> checkpoints = new ArrayList<>();
+    /** The offset of each record whose file is not its predecessor's: where each file after the first begins. */
+    final List<Long> fileStarts = new ArrayList<>();
     final List<Control> controls = new ArrayList<>();
     final List<Transaction> transactions = new ArrayList<>();
 
@@ -64,6 +66,7 @@ final class TopicContent {
             long end = consumer.endOffsets(List.of(tp)).get(tp);
             ByteArrayOutputStream transaction = new ByteArrayOutputStream();
             String source = null;
+            String previousFile = null;
             while (consumer.position(tp) < end) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     RecordMeta meta = Records.meta(r);
@@ -72,6 +75,10 @@ final class TopicContent {
                         content.checkpoints.add(new Checkpoint(r.offset(), r.timestamp(), source,
                                 meta.checkpoint()));
                     }
+                    if (previousFile != null && !previousFile.equals(meta.file())) {
+                        content.fileStarts.add(r.offset());
+                    }
+                    previousFile = meta.file();
                     content.files.add(meta.file());
                     if (meta.kind() == RecordKind.CONTROL) {
                         content.onControl(r, meta, source);
