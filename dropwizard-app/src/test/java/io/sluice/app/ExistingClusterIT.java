@@ -114,6 +114,9 @@ class ExistingClusterIT {
             assertThat(config.get("unclean.leader.election.enable").value()).isEqualTo("false");
             assertThat(config.get("auto.create.topics.enable").value()).isEqualTo("false");
             assertThat(config.get("transaction.state.log.min.isr").value()).isEqualTo("2");
+            // shown, not asserted: the feature levels a freshly formatted cluster runs (the in-JVM test kit's differ)
+            System.out.println("ExistingClusterIT: finalized features " + admin.describeFeatures().featureMetadata()
+                    .get(30, TimeUnit.SECONDS).finalizedFeatures());
         }
         // the controllers' listener wants the admin account too: without credentials nothing is answered
         Map<String, Object> anonymous = Map.of("bootstrap.controllers", kafka.controllerServers(),
