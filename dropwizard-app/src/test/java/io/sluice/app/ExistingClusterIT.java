@@ -72,7 +72,8 @@ class ExistingClusterIT {
         // the key file and the API token, made as docs/deployment.md says
         secretsKey = work.resolve("secrets.key");
         Files.writeString(secretsKey, TestApp.SECRETS_KEY + "\n");
-        Installed token = installed(Map.of(), "new-token", "--name", "ops", "--role", "admin");
+        // its output is the token itself: not kept with the other answers, which the secret scan reads
+        Installed token = installed(Map.of(), false, "new-token", "--name", "ops", "--role", "admin");
         assertThat(token.status()).as("%s", token).isZero();
         apiToken = TestPasswords.used(token.out().lines().filter(l -> l.startsWith("sluice_")).findFirst()
                 .orElseThrow());
@@ -358,6 +359,12 @@ class ExistingClusterIT {
      * {@code overrides}.
      */
     private static Installed installed(Map<String, String> overrides, String... args) throws Exception {
+        return installed(overrides, true, args);
+    }
+
+    /** {@link #installed(Map, String...)}, keeping its output for the secret scan only if {@code keep}. */
+    private static Installed installed(Map<String, String> overrides, boolean keep, String... args)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin").resolve("sluice").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile());
@@ -380,7 +387,11 @@ class ExistingClusterIT {
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("bin/sluice %s ended", String.join(" ", args)).isTrue();
         Installed result = new Installed(p.exitValue(), Files.readString(out), Files.readString(err));
-        TestLogs.response("bin/sluice " + String.join(" ", args) + " (ExistingClusterIT)", result.toString());
+        if (keep) {
+            TestLogs.response("bin/sluice " + String.join(" ", args) + " (ExistingClusterIT)", result.toString());
+        }
+        Files.delete(out);
+        Files.delete(err);
         return result;
     }
 
