@@ -118,10 +118,14 @@ public class SluiceConfiguration extends Configuration {
         public Long retentionBytes;
         /** compression.type of the binlog topic Sluice creates. */
         @NotNull
-        @Pattern(regexp = "producer|uncompressed|lz4|zstd|snappy|gzip",
-                message = "must be one of producer, uncompressed, lz4, zstd, snappy, gzip")
         @JsonProperty
         public String compressionType = TopicSpec.DEFAULT_COMPRESSION_TYPE;
+
+        @JsonIgnore
+        @ValidationMethod(message = "kafka.compressionType must be one of " + TopicSpec.COMPRESSION_TYPES_TEXT)
+        public boolean isCompressionTypeValid() {
+            return compressionType == null || TopicSpec.COMPRESSION_TYPES.contains(compressionType);
+        }
 
         @JsonIgnore
         @ValidationMethod(message = "kafka.retentionMs and kafka.retentionBytes must be -1 (no limit) or positive")

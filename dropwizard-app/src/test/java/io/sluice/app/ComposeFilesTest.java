@@ -500,7 +500,7 @@ class ComposeFilesTest {
             return out;
         }
         assertThat(env.isObject()).as("%s's environment is a mapping", service).isTrue();
-        env.fields().forEachRemaining(e -> out.put(e.getKey(),
+        env.properties().forEach(e -> out.put(e.getKey(),
                 interpolate(e.getValue().asText(), dotEnv, service + "." + e.getKey())));
         return out;
     }

@@ -203,7 +203,7 @@ class ExistingClusterIT {
     void aReplicaGetsEveryTransactionThroughABrokerCrashAndTheSyncerNodesCrash() throws Exception {
         Path nodes = work.resolve("nodes");
         try (SluiceNode one = node("existing-1", nodes); SluiceNode two = node("existing-2", nodes)) {
-            HttpResponseCheck.ok(one.put("/api/v1/syncer", "{\"source\": {\"host\": \"127.0.0.1\", \"port\": "
+            ok(one.put("/api/v1/syncer", "{\"source\": {\"host\": \"127.0.0.1\", \"port\": "
                     + source.port() + ", \"user\": \"" + REPL_USER + "\", \"password\": \"" + replPassword
                     + "\", \"tls\": {\"mode\": \"DISABLED\"}}, \"serverId\": 1151}"));
             source.execute("CREATE DATABASE existing",
@@ -396,9 +396,7 @@ class ExistingClusterIT {
     }
 
     /** Asserts a REST answer is a success, saying what it was otherwise. */
-    private static final class HttpResponseCheck {
-        static void ok(java.net.http.HttpResponse<String> r) {
-            assertThat(r.statusCode()).as("%s -> %s", r.request().uri(), r.body()).isLessThan(300);
-        }
+    private static void ok(java.net.http.HttpResponse<String> r) {
+        assertThat(r.statusCode()).as("%s -> %s", r.request().uri(), r.body()).isLessThan(300);
     }
 }

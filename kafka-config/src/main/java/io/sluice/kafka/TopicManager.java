@@ -199,11 +199,6 @@ public final class TopicManager {
         return new TopicVerification(spec.name(), true, checks(spec, observed), information);
     }
 
-    /** The topic configs a topic is created with: {@link TopicSpec#topicConfigs()}. */
-    static Map<String, String> creationConfigs(TopicSpec spec) {
-        return spec.topicConfigs();
-    }
-
     /**
      * Applies the rules of the class comment.
      *
@@ -378,7 +373,7 @@ public final class TopicManager {
     /** @return true if this call created the topic, false if someone else did first */
     private static boolean create(Admin admin, TopicSpec spec, long deadline) {
         NewTopic newTopic = new NewTopic(spec.name(), Optional.of(spec.partitions()),
-                Optional.of(spec.replicationFactor())).configs(creationConfigs(spec));
+                Optional.of(spec.replicationFactor())).configs(spec.topicConfigs());
         try {
             admin.createTopics(List.of(newTopic)).all().get(remainingMillis(deadline, spec.name()),
                     TimeUnit.MILLISECONDS);

@@ -74,9 +74,11 @@ public record TopicSpec(
     /** The default {@code compression.type}: keep the producer's batches as they are. */
     public static final String DEFAULT_COMPRESSION_TYPE = "producer";
 
+    /** The values Kafka accepts for a topic's {@code compression.type}, as a sentence lists them. */
+    public static final String COMPRESSION_TYPES_TEXT = "producer, uncompressed, lz4, zstd, snappy, gzip";
+
     /** The values Kafka accepts for a topic's {@code compression.type}. */
-    public static final Set<String> COMPRESSION_TYPES = Set.of("producer", "uncompressed", "lz4", "zstd", "snappy",
-            "gzip");
+    public static final Set<String> COMPRESSION_TYPES = Set.of(COMPRESSION_TYPES_TEXT.split(", "));
 
     private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -138,7 +140,7 @@ public record TopicSpec(
         }
         if (!COMPRESSION_TYPES.contains(compressionType)) {
             throw new IllegalArgumentException("topic " + name + ": compression.type must be one of "
-                    + new java.util.TreeSet<>(COMPRESSION_TYPES) + ", not '" + compressionType + "'");
+                    + COMPRESSION_TYPES_TEXT + ", not '" + compressionType + "'");
         }
     }
 

@@ -141,19 +141,4 @@ class TopicManagerTest {
                 TopicManager.checks(DEFAULTS, topic(1, 3)), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
-
-    @Test
-    void creationConfigs() {
-        assertThat(TopicManager.creationConfigs(DEFAULTS.withRetentionMs(1000).withRetentionBytes(2000)))
-                .containsOnly(
-                        Map.entry("min.insync.replicas", "2"),
-                        Map.entry("unclean.leader.election.enable", "false"),
-                        Map.entry("cleanup.policy", "delete"),
-                        Map.entry("max.message.bytes", "16777216"),
-                        Map.entry("compression.type", "producer"),
-                        Map.entry("retention.ms", "1000"),
-                        Map.entry("retention.bytes", "2000"));
-        assertThat(TopicManager.creationConfigs(EMBEDDED)).containsEntry("min.insync.replicas", "1")
-                .doesNotContainKeys("retention.ms", "retention.bytes");
-    }
 }

@@ -62,6 +62,9 @@ class TopicSpecTest {
                         java.util.Map.entry("compression.type", "producer"),
                         java.util.Map.entry("retention.ms", "86400000"),
                         java.util.Map.entry("retention.bytes", "-1"));
+        assertThat(TopicSpec.embedded("t").topicConfigs()).containsEntry("min.insync.replicas", "1")
+                .containsEntry("unclean.leader.election.enable", "false")
+                .doesNotContainKeys("retention.ms", "retention.bytes");
     }
 
     @Test

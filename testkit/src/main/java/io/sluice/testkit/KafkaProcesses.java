@@ -323,12 +323,6 @@ public final class KafkaProcesses implements AutoCloseable {
         }
     }
 
-    /** @return the pid of each node's process, 1 to 3, or -1 where none runs */
-    public long pid(int node) {
-        Process p = processes[node - 1];
-        return p != null && p.isAlive() ? p.pid() : -1;
-    }
-
     private static void waitFor(Process p) {
         try {
             if (!p.waitFor(60, TimeUnit.SECONDS)) {

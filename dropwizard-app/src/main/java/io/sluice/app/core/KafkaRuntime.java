@@ -57,7 +57,8 @@ public final class KafkaRuntime implements Managed {
 
     /**
      * The binlog topic a node creates or verifies: on the embedded broker a single copy, on an existing cluster the
-     * configured replication; both with the configured record size, compression and retention. Shared with {@code sluice topic}, which must judge a topic as a node would.
+     * configured replication; both with the configured record size, compression and retention. Shared with
+     * {@code sluice topic}, which must judge a topic as a node would.
      *
      * @throws IllegalArgumentException if the configured replication is unsafe (see {@link TopicSpec})
      */
