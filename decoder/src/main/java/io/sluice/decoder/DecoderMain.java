@@ -39,7 +39,8 @@ public final class DecoderMain {
         System.exit(run(args, System.getenv()::get, System.err));
     }
 
-    static int run(String[] args, Function<String, String> env, PrintStream err) {
+    /** Runs the decoder until SIGTERM; the process exit status (0 stopped, 1 failed, 2 bad arguments). */
+    public static int run(String[] args, Function<String, String> env, PrintStream err) {
         if (args.length != 1) {
             err.println("usage: DecoderMain <decoder.properties>");
             return 2;

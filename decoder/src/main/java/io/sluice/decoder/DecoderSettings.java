@@ -1,5 +1,7 @@
 package io.sluice.decoder;
 
+import io.sluice.model.client.tls.ClientTls;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -67,11 +69,17 @@ public record DecoderSettings(Map<String, Object> client, String binlogTopic, St
     }
 
     /** A MySQL server to ask for column names; the password is never shown by {@link #toString()}. */
-    public record SchemaSource(String host, int port, String user, String password) {
+    public record SchemaSource(String host, int port, String user, String password, ClientTls tls) {
         public SchemaSource {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(user, "user");
             password = password == null ? "" : password;
+            tls = tls == null ? ClientTls.PREFERRED : tls;
+        }
+
+        /** With TLS if the server offers it (MySQL's client default). */
+        public SchemaSource(String host, int port, String user, String password) {
+            this(host, port, user, password, ClientTls.PREFERRED);
         }
 
         /** host:port, for messages. */

@@ -93,7 +93,7 @@ final class SchemaLookup implements AutoCloseable {
     private MysqlClient connection() throws IOException {
         if (client == null || client.isClosed()) {
             client = MysqlClient.connect(source.host(), source.port(), source.user(), source.password(), TIMEOUT,
-                    TIMEOUT);
+                    TIMEOUT, 0, source.tls());
         }
         return client;
     }
