@@ -7,6 +7,7 @@ import io.dropwizard.core.setup.Environment;
 import io.sluice.app.cli.CommandFailure;
 import io.sluice.app.cli.StatusCommand;
 import io.sluice.app.cli.TopicCommand;
+import io.sluice.app.core.DecoderManager;
 import io.sluice.app.core.FacadeManager;
 import io.sluice.app.core.KafkaRuntime;
 import io.sluice.app.core.LagHistory;
@@ -86,6 +87,7 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         bootstrap.addCommand(new io.sluice.app.cli.HashPasswordCommand(System.out, () -> System.in));
         bootstrap.addCommand(new io.sluice.app.cli.SecretsKeyCommand(System.out));
         bootstrap.addCommand(new io.sluice.app.cli.NewTokenCommand(System.out));
+        bootstrap.addCommand(new io.sluice.app.cli.DecodeCommand());
     }
 
     /** Exits with the failed command's own status (see {@link CommandFailure}), not 1 for every failure. */
@@ -145,6 +147,8 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         environment.lifecycle().manage(membership);
         environment.lifecycle().manage(elector);
         environment.lifecycle().manage(lagHistory);
+        DecoderManager decoder = new DecoderManager(config, kafka);
+        environment.lifecycle().manage(decoder);
 
         BinlogCatalog catalog = new BinlogCatalog(kafka);
         environment.lifecycle().manage(new Managed() {
@@ -175,6 +179,7 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         environment.healthChecks().register("syncer",
                 new SluiceHealthChecks.Syncer(syncer, config.syncer.healthMaxLagSeconds));
         environment.healthChecks().register("facade", new SluiceHealthChecks.Facade(facade));
+        environment.healthChecks().register("decoder", new SluiceHealthChecks.Decoder(decoder));
 
         registerLagGauges(environment.metrics(), syncer);
         IpAllowlistFilter apiAllowlist = new IpAllowlistFilter(IpAllowlist.parse(config.api.ipAllowlist),

@@ -62,6 +62,56 @@ public class SluiceConfiguration extends Configuration {
     @JsonProperty
     public ClusterSettings cluster = new ClusterSettings();
 
+    @Valid
+    @NotNull
+    @JsonProperty
+    public DecoderSettings decoder = new DecoderSettings();
+
+    /**
+     * The row-change decoder ({@code docs/row-events.md}): a Kafka Streams application that turns the binlog topic
+     * into JSON row changes. Every node where it is enabled runs it; with one partition to read, one node works and
+     * the others stand by to take over.
+     */
+    public static class DecoderSettings {
+        /** Whether this node runs the decoder. */
+        @JsonProperty
+        public boolean enabled = false;
+        /** Kafka Streams' application.id: its consumer group, and the prefix of its internal topics. */
+        @NotBlank
+        @Pattern(regexp = "[a-zA-Z0-9._-]+", message = "must be 1 or more of [a-zA-Z0-9._-]")
+        @JsonProperty
+        public String applicationId = io.sluice.decoder.DecoderSettings.DEFAULT_APPLICATION_ID;
+        /** ONE_TOPIC (the table in each record's key) or TOPIC_PER_TABLE. */
+        @NotNull
+        @JsonProperty
+        public io.sluice.decoder.OutputMode mode = io.sluice.decoder.OutputMode.ONE_TOPIC;
+        /** The output topic (ONE_TOPIC), or the prefix of every table's topic (TOPIC_PER_TABLE); empty = default. */
+        @Pattern(regexp = "[a-zA-Z0-9._-]*", message = "must be made of [a-zA-Z0-9._-]")
+        @JsonProperty
+        public String outputTopic = "";
+        /** Partitions of the topics the decoder creates. */
+        @Min(1)
+        @JsonProperty
+        public int outputPartitions = 1;
+        /**
+         * When the binlog has no column names ({@code binlog_row_metadata} is not FULL), ask
+         * {@code facade.metadataBackend} for them; false, or no backend, names them {@code @1}, {@code @2}, ….
+         */
+        @JsonProperty
+        public boolean columnNamesFromMetadataBackend = true;
+
+        /** The output topic, or its default for the mode. */
+        @JsonIgnore
+        public String outputTopicOrDefault() {
+            if (!outputTopic.isBlank()) {
+                return outputTopic;
+            }
+            return mode == io.sluice.decoder.OutputMode.ONE_TOPIC
+                    ? io.sluice.decoder.DecoderSettings.DEFAULT_OUTPUT_TOPIC
+                    : io.sluice.decoder.DecoderSettings.DEFAULT_TOPIC_PREFIX;
+        }
+    }
+
     /** How this node takes part in a cluster of Sluice nodes sharing one topic. */
     public static class ClusterSettings {
         /** This node's name in the cluster; empty = host name and facade port. */

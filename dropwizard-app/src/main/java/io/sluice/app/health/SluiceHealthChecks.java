@@ -110,4 +110,31 @@ public final class SluiceHealthChecks {
                     : Result.unhealthy("the facade is not listening");
         }
     }
+
+    /** The row-change decoder: healthy when disabled or running, unhealthy with the reason when it stopped. */
+    public static final class Decoder extends HealthCheck {
+        private final io.sluice.app.core.DecoderManager decoder;
+
+        public Decoder(io.sluice.app.core.DecoderManager decoder) {
+            this.decoder = decoder;
+        }
+
+        @Override
+        protected Result check() {
+            if (!decoder.enabled()) {
+                return Result.healthy("disabled");
+            }
+            String failure = decoder.failure();
+            if (failure != null) {
+                return Result.unhealthy("the decoder stopped: " + failure);
+            }
+            org.apache.kafka.streams.KafkaStreams.State state = decoder.state();
+            if (state == null || state == org.apache.kafka.streams.KafkaStreams.State.ERROR
+                    || state == org.apache.kafka.streams.KafkaStreams.State.NOT_RUNNING
+                    || state == org.apache.kafka.streams.KafkaStreams.State.PENDING_ERROR) {
+                return Result.unhealthy("the decoder is " + (state == null ? "not started" : state));
+            }
+            return Result.healthy(state.toString());
+        }
+    }
 }

@@ -1,0 +1,142 @@
+package io.sluice.decoder;
+
+import io.sluice.model.binlog.Bytes;
+import io.sluice.model.binlog.EventHeader;
+import io.sluice.model.binlog.EventType;
+import io.sluice.model.record.EventFramer;
+import io.sluice.model.rows.RowChange;
+import io.sluice.model.rows.RowsDecoder;
+import io.sluice.model.rows.RowsDecodingException;
+
+import java.io.ByteArrayOutputStream;
+import java.util.function.Consumer;
+
+/**
+ * Decodes one source transaction, fed as a byte stream (whole, or part after part of a split transaction): frames
+ * its events, remembers its table maps, and hands each row change on with where it came from. Holds at most one
+ * event in memory.
+ */
+final class TransactionDecoding implements EventFramer.Sink {
+    /** MySQL's own limit on an event (max_allowed_packet's maximum). */
+    private static final long MAX_EVENT = 1L << 30;
+    /** GTID event body: flags, sid, gno, logical clock type, last_committed, sequence_number. */
+    private static final int GTID_TIMESTAMP_OFFSET = 1 + 16 + 8 + 1 + 8 + 8;
+
+    private final EventFramer framer = new EventFramer(MAX_EVENT);
+    private final RowsDecoder rows;
+    private final boolean checksum;
+    private final ColumnNaming naming;
+    private final String gtid;
+    private final String file;
+    private final Consumer<Envelope.Encoded> out;
+    private ByteArrayOutputStream event;
+    private long commitTimeUs = -1;
+    private int row;
+
+    TransactionDecoding(boolean checksum, ColumnNaming naming, String gtid, String file,
+                        Consumer<Envelope.Encoded> out) {
+        this.rows = new RowsDecoder(checksum);
+        this.checksum = checksum;
+        this.naming = naming;
+        this.gtid = gtid;
+        this.file = file;
+        this.out = out;
+    }
+
+    void feed(byte[] bytes) {
+        framer.feed(bytes, 0, bytes.length, this);
+    }
+
+    /** @throws DecoderException when the bytes fed end inside an event */
+    void finish() {
+        if (!framer.atBoundary()) {
+            throw new DecoderException("transaction " + where() + " ends inside an event");
+        }
+    }
+
+    int rows() {
+        return row;
+    }
+
+    @Override
+    public void eventStart(byte[] header, long length) {
+        event = new ByteArrayOutputStream((int) Math.min(length, Integer.MAX_VALUE - 8));
+    }
+
+    @Override
+    public void eventBytes(byte[] data, int offset, int length) {
+        event.write(data, offset, length);
+    }
+
+    @Override
+    public void eventEnd() {
+        byte[] bytes = event.toByteArray();
+        event = null;
+        handle(bytes);
+    }
+
+    private void handle(byte[] bytes) {
+        EventHeader header = EventHeader.parse(bytes, 0, bytes.length);
+        int bodyEnd = bytes.length - (checksum ? 4 : 0);
+        switch (header.type()) {
+            case EventType.GTID, EventType.ANONYMOUS_GTID -> commitTimeUs = commitTime(bytes, bodyEnd, header);
+            case EventType.QUERY -> {
+                if (!isBegin(bytes, bodyEnd)) {
+                    naming.schemaChanged();
+                }
+            }
+            case EventType.TRANSACTION_PAYLOAD -> throw new DecoderException("transaction " + where()
+                    + " is compressed (binlog_transaction_compression=ON on the source): the decoder cannot read"
+                    + " compressed transactions; turn the compression off on the source");
+            default -> {
+                long start = header.logPos() - header.eventLength();
+                try {
+                    for (RowChange change : rows.accept(bytes)) {
+                        if (commitTimeUs < 0) {
+                            commitTimeUs = header.timestamp() * 1_000_000L;
+                        }
+                        Envelope.Origin origin = new Envelope.Origin(gtid, file, start, row++, commitTimeUs);
+                        out.accept(Envelope.encode(change, naming.names(change.table()), origin));
+                    }
+                } catch (RowsDecodingException e) {
+                    throw new DecoderException("cannot decode the " + EventType.name(header.type()) + " event at "
+                            + file + ":" + start + " of transaction " + where() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * The transaction's original commit time (MySQL 8.0.1+: {@code original_commit_timestamp} of the GTID event,
+     * in microseconds; it equals {@code immediate_commit_timestamp} unless bit 55 of the latter says it follows);
+     * before 8.0.1, the event's own timestamp in seconds.
+     */
+    private static long commitTime(byte[] bytes, int bodyEnd, EventHeader header) {
+        int p = EventHeader.SIZE + GTID_TIMESTAMP_OFFSET;
+        if (p + 7 > bodyEnd) {
+            return header.timestamp() * 1_000_000L;
+        }
+        long immediate = Bytes.u48(bytes, p) | ((long) (bytes[p + 6] & 0xff) << 48);
+        if ((immediate & (1L << 55)) != 0 && p + 14 <= bodyEnd) {
+            return Bytes.u48(bytes, p + 7) | ((long) (bytes[p + 13] & 0xff) << 48);
+        }
+        return immediate & ((1L << 55) - 1);
+    }
+
+    /** Whether a QUERY event is the {@code BEGIN} of a transaction (anything else may change a schema). */
+    private static boolean isBegin(byte[] bytes, int bodyEnd) {
+        int p = EventHeader.SIZE;
+        if (p + 13 > bodyEnd) {
+            return false;
+        }
+        int dbLength = bytes[p + 8] & 0xff;
+        int statusLength = Bytes.u16(bytes, p + 11);
+        int query = p + 13 + statusLength + dbLength + 1;
+        return bodyEnd - query == 5 && new String(bytes, query, 5, java.nio.charset.StandardCharsets.US_ASCII)
+                .equals("BEGIN");
+    }
+
+    private String where() {
+        return gtid != null ? gtid : "in " + file;
+    }
+}
