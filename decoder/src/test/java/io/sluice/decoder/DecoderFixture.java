@@ -102,8 +102,16 @@ final class DecoderFixture implements AutoCloseable {
         });
     }
 
-    /** Reads the committed records of the topics until {@code count} are there (or a minute passed), in order. */
-    List<Change> read(Set<String> topics, int count) {
+    /**
+     * Reads the committed row changes of one database from the topics until {@code count} are there (or a minute
+     * passed), in order, and then two seconds more: anything beyond the count would be a duplicate.
+     */
+    List<Change> read(Set<String> topics, String database, int count) {
+        return read(topics, c -> c.value().get("database").asText().equals(database), count);
+    }
+
+    /** Like {@link #read(Set, String, int)}, for the row changes {@code wanted} accepts. */
+    List<Change> read(Set<String> topics, java.util.function.Predicate<Change> wanted, int count) {
         Map<String, Object> config = new HashMap<>(client());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024);
@@ -118,14 +126,19 @@ final class DecoderFixture implements AutoCloseable {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (changes.size() < count && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    changes.add(new Change(r.topic(), parse(r.key()), parse(r.value())));
+                    Change change = new Change(r.topic(), parse(r.key()), parse(r.value()));
+                    if (wanted.test(change)) {
+                        changes.add(change);
+                    }
                 }
             }
-            // anything beyond the count would be a duplicate: read on briefly to see it
             long quiet = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             while (System.nanoTime() < quiet) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    changes.add(new Change(r.topic(), parse(r.key()), parse(r.value())));
+                    Change change = new Change(r.topic(), parse(r.key()), parse(r.value()));
+                    if (wanted.test(change)) {
+                        changes.add(change);
+                    }
                 }
             }
         }

@@ -76,7 +76,7 @@ class RowEventsDecoderIT {
         try (RowEventsDecoder decoder = new RowEventsDecoder(fixture.settings("it-shop", OutputMode.ONE_TOPIC,
                 output, DecoderFixture.tempDir("shop"), null))) {
             decoder.start();
-            List<DecoderFixture.Change> changes = fixture.read(Set.of(output), expected);
+            List<DecoderFixture.Change> changes = fixture.read(Set.of(output), "shop", expected);
             assertThat(decoder.failure()).isNull();
             assertThat(decoder.state()).isEqualTo(KafkaStreams.State.RUNNING);
             assertThat(changes).hasSize(expected);
@@ -182,14 +182,14 @@ class RowEventsDecoderIT {
                 "sluice.decoder.state.dir=" + dir.resolve("state").toAbsolutePath()));
 
         Process first = decoderProcess(properties, dir.resolve("first.log"));
-        await().atMost(Duration.ofSeconds(90)).until(() -> fixture.read(Set.of(output), 1).size() >= 300);
+        await().atMost(Duration.ofSeconds(90)).until(() -> fixture.read(Set.of(output), "crash", 1).size() >= 300);
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        int beforeKill = fixture.read(Set.of(output), 1).size();
+        int beforeKill = fixture.read(Set.of(output), "crash", 1).size();
         assertThat(beforeKill).as("row changes before the kill").isLessThan(transactions);
 
         Process second = decoderProcess(properties, dir.resolve("second.log"));
         try {
-            List<DecoderFixture.Change> changes = fixture.read(Set.of(output), transactions);
+            List<DecoderFixture.Change> changes = fixture.read(Set.of(output), "crash", transactions);
             assertUnique(changes);
             assertThat(changes).hasSize(transactions);
             assertThat(changes.stream().map(c -> c.value().get("after").get("id").asInt()).toList())
@@ -200,6 +200,46 @@ class RowEventsDecoderIT {
         } finally {
             second.destroy();
             second.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void oneTopicPerTableHoldsThatTableOnly() {
+        var source = fixture.source;
+        source.execute("CREATE DATABASE multi", "CREATE TABLE multi.a (id INT PRIMARY KEY, v INT)",
+                "CREATE TABLE multi.`b$x` (k VARCHAR(10) PRIMARY KEY, n INT)");
+        for (int i = 0; i < 20; i++) {
+            source.execute("BEGIN", "INSERT INTO multi.a VALUES (" + i + ", " + i + ")",
+                    "INSERT INTO multi.`b$x` VALUES ('k" + i + "', " + i + ")", "COMMIT");
+        }
+        source.execute("UPDATE multi.a SET v = v + 1 WHERE id < 5", "DELETE FROM multi.`b$x` WHERE n >= 15");
+        fixture.awaitSynced();
+        String prefix = "rows.per-table.";
+        try (RowEventsDecoder decoder = new RowEventsDecoder(fixture.settings("it-per-table",
+                OutputMode.TOPIC_PER_TABLE, prefix, DecoderFixture.tempDir("per-table"), null))) {
+            decoder.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                try (var admin = fixture.kafka.admin()) {
+                    return admin.listTopics().names().get().containsAll(Set.of(prefix + "multi.a",
+                            prefix + "multi.b_x"));
+                }
+            });
+            List<DecoderFixture.Change> a = fixture.read(Set.of(prefix + "multi.a"), "multi", 25);
+            List<DecoderFixture.Change> b = fixture.read(Set.of(prefix + "multi.b_x"), "multi", 25);
+            assertThat(decoder.failure()).isNull();
+            assertThat(a).hasSize(25).allMatch(c -> c.value().get("table").asText().equals("a"));
+            assertThat(b).hasSize(25).allMatch(c -> c.value().get("table").asText().equals("b$x"));
+            assertThat(a.stream().filter(c -> c.op().equals("update")).count()).isEqualTo(5);
+            assertThat(b.stream().filter(c -> c.op().equals("delete")).map(c -> c.key().toString()).toList())
+                    .containsExactly("{\"database\":\"multi\",\"table\":\"b$x\",\"key\":{\"k\":\"k15\"}}",
+                            "{\"database\":\"multi\",\"table\":\"b$x\",\"key\":{\"k\":\"k16\"}}",
+                            "{\"database\":\"multi\",\"table\":\"b$x\",\"key\":{\"k\":\"k17\"}}",
+                            "{\"database\":\"multi\",\"table\":\"b$x\",\"key\":{\"k\":\"k18\"}}",
+                            "{\"database\":\"multi\",\"table\":\"b$x\",\"key\":{\"k\":\"k19\"}}");
+            // a transaction's changes to two tables went to two topics, with the same GTID and their own rows
+            assertThat(a.get(0).value().get("gtid")).isEqualTo(b.get(0).value().get("gtid"));
+            assertThat(a.get(0).value().get("row").asInt()).isZero();
+            assertThat(b.get(0).value().get("row").asInt()).isEqualTo(1);
         }
     }
 
