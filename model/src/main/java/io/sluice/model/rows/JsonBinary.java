@@ -212,8 +212,7 @@ public final class JsonBinary {
         switch (type) {
             case SMALL_OBJECT, LARGE_OBJECT, SMALL_ARRAY, LARGE_ARRAY, INT32, UINT32, INT64, UINT64, DOUBLE,
                     STRING, OPAQUE -> value(type, pos, containerEnd, depth);
-            default -> throw error("value type 0x" + Integer.toHexString(type) + " cannot be stored out of line",
-                    entry);
+            default -> throw error("unknown value type 0x" + Integer.toHexString(type), entry);
         }
     }
 
