@@ -3,6 +3,7 @@ package io.sluice.model.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -347,6 +348,8 @@ class JsonBinaryTest {
         assertMalformed("key of 2 bytes at offset 11", "00", "0100", "0c00", "0b00 0200", "04 0000", "61");
         assertMalformed("value at offset 7 lies outside", "02", "0100", "0700", "0c 0700");
         assertMalformed("value at offset 2 lies outside", "02", "0100", "0900", "0c 0200", "0161");
+        assertThat(catchThrowableOfType(JsonBinaryException.class,
+                () -> json("02", "0100", "0800", "0e 0700", "00")).offset()).isEqualTo(5);   // its value entry
         assertMalformed("unknown value type 0xe at byte offset 5", "02", "0100", "0800", "0e 0700", "00");
         assertMalformed("string of 5 bytes where only 1 are left", "0c", "05", "61");
         assertMalformed("length has more than 5 bytes", "0c", "8080808080", "00");
