@@ -91,7 +91,16 @@ public final class JsonBinary {
         this.out = new StringBuilder(Math.min(length, 1 << 20) + 16);
     }
 
-    /** The JSON text of a binary JSON document; an empty document (length 0) is the JSON literal null. */
+    /**
+     * The JSON text of a binary JSON document; an empty document (length 0) is the JSON literal null.
+     *
+     * @param data holds the document
+     * @param offset where the document starts (its type byte)
+     * @param length how many bytes the document has (in a row event: the length before the value)
+     * @return compact JSON text, as the class documentation describes it
+     * @throws JsonBinaryException if the document is malformed or truncated
+     * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not lie inside {@code data}
+     */
     public static String toJson(byte[] data, int offset, int length) {
         Objects.requireNonNull(data, "data");
         if (offset < 0 || length < 0 || offset > data.length - length) {
@@ -106,7 +115,13 @@ public final class JsonBinary {
         return reader.out.toString();
     }
 
-    /** The JSON text of a binary JSON document that fills the whole array. */
+    /**
+     * The JSON text of a binary JSON document that fills the whole array.
+     *
+     * @param data the document
+     * @return compact JSON text, as the class documentation describes it
+     * @throws JsonBinaryException if the document is malformed or truncated
+     */
     public static String toJson(byte[] data) {
         return toJson(Objects.requireNonNull(data, "data"), 0, data.length);
     }
@@ -212,8 +227,7 @@ public final class JsonBinary {
         switch (type) {
             case SMALL_OBJECT, LARGE_OBJECT, SMALL_ARRAY, LARGE_ARRAY, INT32, UINT32, INT64, UINT64, DOUBLE,
                     STRING, OPAQUE -> value(type, pos, containerEnd, depth);
-            default -> throw error("value type 0x" + Integer.toHexString(type) + " cannot be stored out of line",
-                    entry);
+            default -> throw error("unknown value type 0x" + Integer.toHexString(type), entry);
         }
     }
 

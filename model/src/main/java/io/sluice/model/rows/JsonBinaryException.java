@@ -7,15 +7,25 @@ package io.sluice.model.rows;
 public final class JsonBinaryException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** Where the fault was found, from the first byte of the document. */
     private final int offset;
 
-    /** {@code offset} is where the fault was found, from the start of the document. */
+    /**
+     * An exception for a fault in a document.
+     *
+     * @param what what was wrong
+     * @param offset where the fault was found, from the first byte of the document
+     */
     public JsonBinaryException(String what, int offset) {
         super("binary JSON: " + what + " at byte offset " + offset);
         this.offset = offset;
     }
 
-    /** Where the fault was found, from the first byte of the document. */
+    /**
+     * Where the fault was found.
+     *
+     * @return the offset from the first byte of the document
+     */
     public int offset() {
         return offset;
     }

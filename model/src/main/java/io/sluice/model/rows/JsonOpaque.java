@@ -23,7 +23,11 @@ final class JsonOpaque {
     /** {@code dig2bytes} of decimal.cc: bytes that hold a group of 0..9 decimal digits. */
     private static final int[] DIG2BYTES = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4};
     private static final int DIGITS_PER_WORD = 9;
-    private static final int MAX_PRECISION = 65;
+    /**
+     * Not 65, MySQL's largest DECIMAL: MySQL 8.0.31 records a precision of 66 for some DECIMAL(65,30) values in
+     * JSON, and reads back any precision its decimal buffer holds, {@code DECIMAL_BUFF_LENGTH} (9) words of 9 digits.
+     */
+    private static final int MAX_PRECISION = 81;
     private static final int MAX_SCALE = 30;
     /** MySQL's {@code base64_encode} breaks its output into lines of 76 characters. */
     private static final Base64.Encoder BASE64 = Base64.getMimeEncoder(76, new byte[] {'\n'});

@@ -84,26 +84,43 @@ final class JsonText {
 
     /**
      * The decimal with the fewest significant digits that reads back as {@code abs} (positive, finite), the
-     * closest to it when several have that many; trailing zeros stripped.
+     * closest to it when several have that many; trailing zeros stripped. Reading back only gets easier with more
+     * digits, so the count is found by bisection.
      */
     static BigDecimal shortestDigits(double abs) {
         BigDecimal exact = new BigDecimal(abs);
-        for (int precision = 1; precision <= 17; precision++) {
-            BigDecimal nearest = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
-            BigDecimal best = null;
-            // below a power of two the gap to the next lower double is half the gap above, so the nearest
-            // decimal of this many digits may miss while its neighbour on the other side still reads back
-            for (BigDecimal candidate : new BigDecimal[] {nearest, nearest.subtract(nearest.ulp()),
-                    nearest.add(nearest.ulp())}) {
-                if (candidate.signum() > 0 && candidate.doubleValue() == abs && (best == null
-                        || candidate.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0)) {
-                    best = candidate;
-                }
-            }
-            if (best != null) {
-                return best.stripTrailingZeros();
+        int low = 1;
+        int high = 17;
+        BigDecimal found = readsBack(exact, abs, high);
+        if (found == null) {
+            throw new IllegalStateException("no 17-digit decimal reads back as " + abs);
+        }
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            BigDecimal candidate = readsBack(exact, abs, mid);
+            if (candidate == null) {
+                low = mid + 1;
+            } else {
+                high = mid;
+                found = candidate;
             }
         }
-        throw new IllegalStateException("no 17-digit decimal reads back as " + abs);
+        return found.stripTrailingZeros();
+    }
+
+    /** The decimal of {@code precision} digits closest to {@code exact} that reads back as {@code abs}, or null. */
+    private static BigDecimal readsBack(BigDecimal exact, double abs, int precision) {
+        BigDecimal nearest = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
+        if (nearest.doubleValue() == abs) {
+            return nearest;
+        }
+        // below a power of two the gap to the next lower double is half the gap above, so the nearest decimal
+        // of this many digits may miss while its neighbour on the far side still reads back
+        for (BigDecimal neighbour : new BigDecimal[] {nearest.subtract(nearest.ulp()), nearest.add(nearest.ulp())}) {
+            if (neighbour.signum() > 0 && neighbour.doubleValue() == abs) {
+                return neighbour;
+            }
+        }
+        return null;
     }
 }
