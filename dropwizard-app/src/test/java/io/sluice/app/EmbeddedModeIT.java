@@ -28,6 +28,7 @@ class EmbeddedModeIT {
     private static DropwizardTestSupport<SluiceConfiguration> app;
     private static Path dataDir;
     private static int facadePort;
+    private static int kafkaPort;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -36,11 +37,13 @@ class EmbeddedModeIT {
         source.createUser("repl", io.sluice.testkit.TestPasswords.used("s3cret-pw"), "mysql_native_password");
         dataDir = Files.createTempDirectory("sluice-embedded");
         facadePort = freePort();
+        kafkaPort = freePort();
         app = new DropwizardTestSupport<>(SluiceApplication.class, TestApp.loggingConfig(),
                 ConfigOverride.config("server.applicationConnectors[0].port", "0"),
                 ConfigOverride.config("server.adminConnectors[0].port", "0"),
                 ConfigOverride.config("dataDir", dataDir.toString()),
-                ConfigOverride.config("kafka.embeddedPort", Integer.toString(freePort())),
+                ConfigOverride.config("kafka.embeddedPort", Integer.toString(kafkaPort)),
+                ConfigOverride.config("decoder.enabled", "true"),
                 ConfigOverride.config("facade.bindHost", "127.0.0.1"),
                 ConfigOverride.config("facade.port", Integer.toString(facadePort)));
         app.before();
@@ -84,6 +87,7 @@ class EmbeddedModeIT {
             source.execute("UPDATE d.t SET v = 'uno' WHERE id = 1");
             replica.waitForGtids(source.gtidExecuted(), Duration.ofSeconds(90));
             assertThat(replica.checksumTables("d")).isEqualTo(source.checksumTables("d"));
+            assertDecoded();
             HttpResponse<String> status = call("GET", "/api/v1/syncer", null);
             assertThat(status.body()).contains("\"state\":\"RUNNING\"")
                     .contains(source.serverUuid() + ":1-").doesNotContain("s3cret-pw");
@@ -100,6 +104,36 @@ class EmbeddedModeIT {
             HttpResponse<String> stopped = call("POST", "/api/v1/syncer/stop", null);
             assertThat(stopped.body()).contains("\"state\":\"STOPPED\"");
         }
+    }
+
+    /**
+     * The decoder the node runs (decoder.enabled) wrote the row changes of d.t to sluice.rows, and is healthy. The
+     * source runs MySQL's default binlog_row_metadata=MINIMAL and the node has no metadata backend, so the columns
+     * are named @1, @2 as mysqlbinlog names them.
+     */
+    private void assertDecoded() throws Exception {
+        java.util.Map<String, Object> config = java.util.Map.of("bootstrap.servers", "127.0.0.1:" + kafkaPort,
+                "isolation.level", "read_committed");
+        java.util.List<String> changes = new java.util.ArrayList<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(config,
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.StringDeserializer())) {
+            var partition = new org.apache.kafka.common.TopicPartition("sluice.rows", 0);
+            consumer.assign(java.util.List.of(partition));
+            consumer.seekToBeginning(java.util.List.of(partition));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (changes.size() < 3 && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> changes.add(r.value()));
+            }
+        }
+        assertThat(changes).hasSize(3);
+        assertThat(changes.get(0)).contains("\"op\":\"insert\"", "\"database\":\"d\"", "\"table\":\"t\"",
+                "\"after\":{\"@1\":1,\"@2\":\"one\"}");
+        assertThat(changes.get(2)).contains("\"op\":\"update\"", "\"before\":{\"@1\":1,\"@2\":\"one\"}",
+                "\"after\":{\"@1\":1,\"@2\":\"uno\"}", "\"gtid\":\"" + source.serverUuid() + ":");
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + app.getAdminPort() + "/healthcheck")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.body()).contains("\"decoder\":{\"healthy\":true,\"message\":\"RUNNING\"");
     }
 
     @Test
