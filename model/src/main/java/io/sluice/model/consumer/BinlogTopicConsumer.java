@@ -97,6 +97,7 @@ public final class BinlogTopicConsumer implements AutoCloseable {
         }
     }
 
+    private final Map<String, Object> config;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final TopicPartition partition;
     private final Options options;
@@ -114,7 +115,8 @@ public final class BinlogTopicConsumer implements AutoCloseable {
         Objects.requireNonNull(topic, "topic");
         this.options = Objects.requireNonNull(options, "options");
         this.partition = new TopicPartition(topic, 0);
-        this.consumer = new KafkaConsumer<>(kafkaConfig(kafkaProperties), new ByteArrayDeserializer(),
+        this.config = kafkaConfig(kafkaProperties);
+        this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         try {
             checkPartitions();
@@ -161,9 +163,10 @@ public final class BinlogTopicConsumer implements AutoCloseable {
 
     /** Starts at the first record still in the topic. */
     public void startAtBeginning() {
-        StartSearch search = search();
-        long begin = search.beginOffset();
-        start(search.at(begin, begin, search.endOffset()), GtidSet.EMPTY);
+        try (StartSearch search = search()) {
+            long begin = search.beginOffset();
+            start(search.at(begin, begin, search.endOffset()), GtidSet.EMPTY);
+        }
     }
 
     /**
@@ -174,7 +177,12 @@ public final class BinlogTopicConsumer implements AutoCloseable {
      *                                 transactions after it are lost to this reader) or past its end
      */
     public void startAtOffset(long offset) {
-        StartSearch search = search();
+        try (StartSearch search = search()) {
+            startAtOffset(search, offset);
+        }
+    }
+
+    private void startAtOffset(StartSearch search, long offset) {
         long begin = search.beginOffset();
         long end = search.endOffset();
         if (offset < begin) {
@@ -198,13 +206,14 @@ public final class BinlogTopicConsumer implements AutoCloseable {
      */
     public void startAfter(GtidSet gtids) {
         Objects.requireNonNull(gtids, "gtids");
-        StartSearch search = search();
-        long begin = search.beginOffset();
-        start(search.after(gtids, begin, search.endOffset()), gtids);
+        try (StartSearch search = search()) {
+            long begin = search.beginOffset();
+            start(search.after(gtids, begin, search.endOffset()), gtids);
+        }
     }
 
     private StartSearch search() {
-        return new StartSearch(consumer, partition, options.searchTimeout());
+        return new StartSearch(config, partition, options.searchTimeout());
     }
 
     private void start(StartSearch.Start start, GtidSet skip) {

@@ -7,24 +7,34 @@ import io.sluice.model.gtid.GtidSet;
 import io.sluice.model.record.RecordKind;
 import io.sluice.model.record.RecordMeta;
 import io.sluice.model.record.TopicFormatException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
  * Finds start points in the binlog topic without scanning it, from its checkpoints (the first record of every Kafka
  * transaction carries {@code sluice.gtids}, the set of every transaction before it, which only grows with the
  * offset): the last checkpoint whose set a GTID set contains (binary search over offsets), and the executed set and
- * FORMAT_DESCRIPTION in effect at any offset (a read of at most one Kafka transaction). Uses the consumer of its
- * {@link BinlogTopicConsumer}, which it leaves at an unspecified position.
+ * FORMAT_DESCRIPTION in effect at any offset (a read of at most one Kafka transaction).
+ *
+ * <p>It has a consumer of its own, with {@code fetch.max.wait.ms} short: a search seeks a dozen times, and each seek
+ * waits for the fetch in flight, which the broker holds for up to that long when it reached the end of the topic.
+ * The reader's own consumer keeps the caller's setting, which suits following the tail.
  */
-final class StartSearch {
-    private static final Duration POLL = Duration.ofMillis(200);
+final class StartSearch implements AutoCloseable {
+    /** The search consumer's {@code fetch.max.wait.ms}. */
+    static final int FETCH_MAX_WAIT_MS = 10;
+    /** Short: a range ending in a Kafka transaction marker is only known done once a poll moved past it. */
+    private static final Duration POLL = Duration.ofMillis(20);
     private static final int FIRST_WINDOW = 256;
 
     /** Where to start: the offset, and the state of the topic there. */
@@ -39,8 +49,12 @@ final class StartSearch {
     private final Duration timeout;
     private final long deadline;
 
-    StartSearch(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, Duration timeout) {
-        this.consumer = consumer;
+    /** @param config the reader's Kafka configuration (with read_committed); the fetch wait is shortened */
+    StartSearch(Map<String, Object> config, TopicPartition partition, Duration timeout) {
+        Map<String, Object> own = new HashMap<>(config);
+        own.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
+        this.consumer = new KafkaConsumer<>(own, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.assign(List.of(partition));
         this.partition = partition;
         this.timeout = timeout;
         this.deadline = System.nanoTime() + timeout.toNanos();
@@ -191,6 +205,11 @@ final class StartSearch {
                 }
             }
         }
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ZERO);
     }
 
     static RecordMeta meta(ConsumerRecord<byte[], byte[]> record) {
