@@ -1,6 +1,7 @@
 package io.sluice.model.consumer;
 
 import io.sluice.model.binlog.EventHeader;
+import io.sluice.model.binlog.EventInfo;
 import io.sluice.model.binlog.EventType;
 
 import java.nio.ByteBuffer;
@@ -49,7 +50,7 @@ public final class BinlogEvent {
 
     /** MySQL's name of the event type, as {@code SHOW BINLOG EVENTS} prints it (e.g. {@code Write_rows}). */
     public String typeName() {
-        return io.sluice.model.binlog.EventInfo.typeName(header.type());
+        return EventInfo.typeName(header.type());
     }
 
     /** The size of the whole event, header to checksum. */

@@ -2,6 +2,7 @@ package io.sluice.model.consumer;
 
 import io.sluice.model.gtid.GtidSet;
 import io.sluice.model.record.TopicFormatException;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -122,7 +123,7 @@ public final class BinlogTopicConsumer implements AutoCloseable {
             checkPartitions();
             consumer.assign(List.of(partition));
         } catch (RuntimeException e) {
-            consumer.close(Duration.ZERO);
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
             throw e;
         }
         this.assembler = new RecordAssembler(topic, options.maxTransactionBytes(), options.controlListener());

@@ -7,6 +7,7 @@ import io.sluice.model.gtid.GtidSet;
 import io.sluice.model.record.RecordKind;
 import io.sluice.model.record.RecordMeta;
 import io.sluice.model.record.TopicFormatException;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -209,7 +210,7 @@ final class StartSearch implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close(Duration.ZERO);
+        consumer.close(CloseOptions.timeout(Duration.ZERO));
     }
 
     static RecordMeta meta(ConsumerRecord<byte[], byte[]> record) {
