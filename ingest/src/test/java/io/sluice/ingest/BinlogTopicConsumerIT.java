@@ -59,7 +59,7 @@ class BinlogTopicConsumerIT {
     private static List<ControlEvent> controls;
 
     @BeforeAll
-    static void start() {
+    static void start() throws InterruptedException {
         source = MysqlServer.start(31);
         String password = TestPasswords.fresh("repl");
         source.createUser("repl", password, "caching_sha2_password");
@@ -77,6 +77,8 @@ class BinlogTopicConsumerIT {
             source.execute("CREATE DATABASE app", "CREATE TABLE app.t (id INT PRIMARY KEY, v VARCHAR(100), b LONGBLOB)");
             for (int i = 0; i < 60; i++) {
                 source.execute("INSERT INTO app.t (id, v) VALUES (" + i + ", 'row " + i + "')");
+                // a pause: the syncer commits what it has to Kafka, so the topic gets many checkpoints
+                Thread.sleep(30);
                 if (i % 20 == 10) {
                     // large transactions: split into parts of MAX_RECORD_BYTES
                     source.execute("INSERT INTO app.t (id, v, b) VALUES (" + (1000 + i) + ", 'big', REPEAT('b', "
@@ -171,6 +173,8 @@ class BinlogTopicConsumerIT {
         assertThat(all.stream().map(SourceTransaction::file).distinct().count()).as("files").isGreaterThanOrEqualTo(3);
         assertThat(controls).extracting(c -> c.event().type())
                 .contains(EventType.FORMAT_DESCRIPTION, EventType.PREVIOUS_GTIDS, EventType.ROTATE);
+        // many Kafka transactions, so that a start after a GTID set has checkpoints to search
+        assertThat(TopicContent.read(kafka.bootstrapServers(), TOPIC).checkpoints).hasSizeGreaterThan(30);
     }
 
     @Test
