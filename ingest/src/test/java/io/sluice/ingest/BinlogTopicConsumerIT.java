@@ -292,5 +292,17 @@ class BinlogTopicConsumerIT {
         assertThat(gtids(readAll(BinlogTopicConsumer.Options.defaults(), purged))).isEqualTo(rest);
         assertThatThrownBy(() -> readAll(BinlogTopicConsumer.Options.defaults(), cutInto.offset()))
                 .isInstanceOf(BinlogConsumerException.class).hasMessageContaining("no longer in topic");
+        // records deleted under a reader that has not read them yet: its poll fails, it does not skip them
+        SourceTransaction next = all.get(split + 3);
+        try (BinlogTopicConsumer consumer = new BinlogTopicConsumer(kafkaProperties(), TOPIC,
+                BinlogTopicConsumer.Options.defaults())) {
+            consumer.startAtOffset(next.offset());
+            try (Admin admin = kafka.admin()) {
+                admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(next.nextOffset()))).all().get();
+            }
+            assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(5)))
+                    .isInstanceOf(BinlogConsumerException.class)
+                    .hasMessageContaining("from offset " + next.offset() + " were deleted");
+        }
     }
 }

@@ -5,7 +5,9 @@ import io.sluice.model.record.TopicFormatException;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -40,7 +42,8 @@ import java.util.function.Consumer;
  * <p>It wraps a {@link KafkaConsumer} made from the caller's properties (bootstrap servers and any other client
  * property, e.g. SASL and TLS settings), with these forced: {@code isolation.level=read_committed} (a source
  * transaction is then never seen half-written), {@code enable.auto.commit=false} and
- * {@code allow.auto.create.topics=false}, byte-array deserializers. It uses no consumer group: it is assigned
+ * {@code allow.auto.create.topics=false}, {@code auto.offset.reset=none} (records deleted under the reader fail its
+ * poll instead of moving it silently), byte-array deserializers. It uses no consumer group: it is assigned
  * partition 0 and keeps its own position, which the caller stores where it likes.
  *
  * <p>{@link #poll} returns only complete transactions: the parts of a split transaction are gathered (up to
@@ -135,6 +138,8 @@ public final class BinlogTopicConsumer implements AutoCloseable {
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        // every read starts with a seek; records deleted under the reader must fail, not jump to the end
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         config.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
         config.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
         return config;
@@ -230,13 +235,24 @@ public final class BinlogTopicConsumer implements AutoCloseable {
      * @throws IllegalStateException        before a {@code startXxx} method was called
      * @throws TopicFormatException         when a record breaks the topic format or an event's CRC32 is wrong
      * @throws TransactionTooLargeException when a transaction is larger than {@link Options#maxTransactionBytes()}
+     * @throws BinlogConsumerException      when the records to read next were deleted (retention, purge)
      */
     public List<SourceTransaction> poll(Duration timeout) {
         if (!started) {
             throw new IllegalStateException("call startAtBeginning, startAtOffset or startAfter before poll");
         }
         List<SourceTransaction> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(timeout);
+        } catch (OffsetOutOfRangeException e) {
+            started = false;
+            throw new BinlogConsumerException("the records of " + partition + " from offset "
+                    + e.offsetOutOfRangePartitions().get(partition) + " were deleted (retention or purge) before this "
+                    + "reader read them: transactions are lost to it. Start after its GTID set ("
+                    + assembler.position().executed() + ") to learn which", e);
+        }
+        for (ConsumerRecord<byte[], byte[]> record : records) {
             SourceTransaction txn;
             try {
                 txn = assembler.accept(record);

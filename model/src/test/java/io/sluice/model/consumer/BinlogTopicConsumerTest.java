@@ -15,12 +15,13 @@ class BinlogTopicConsumerTest {
         Map<String, Object> config = BinlogTopicConsumer.kafkaConfig(Map.of(
                 "bootstrap.servers", "k1:9092", "security.protocol", "SASL_SSL",
                 "isolation.level", "read_uncommitted", "enable.auto.commit", "true",
-                "allow.auto.create.topics", "true", "value.deserializer", "org.example.Strings"));
+                "allow.auto.create.topics", "true", "auto.offset.reset", "latest", "value.deserializer", "org.example.Strings"));
         assertThat(config).containsEntry("bootstrap.servers", "k1:9092")
                 .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("isolation.level", "read_committed")
                 .containsEntry("enable.auto.commit", false)
                 .containsEntry("allow.auto.create.topics", false)
+                .containsEntry("auto.offset.reset", "none")
                 .doesNotContainKey("value.deserializer");
     }
 
