@@ -54,6 +54,12 @@ final class ValueDecoder {
             case ColumnTypes.STRING -> {
                 int max = ColumnTypes.stringLength(meta);
                 int length = max < 256 ? r.u8("length") : r.u16("length");
+                if (c.binary() && length < max) {
+                    // Field_string::pack strips BINARY(n)'s trailing 0x00 padding, which the column keeps
+                    byte[] padded = new byte[max];
+                    System.arraycopy(r.data(), r.take(length, "BINARY value"), padded, 0, length);
+                    yield padded;
+                }
                 yield string(r, length, c);
             }
             case ColumnTypes.BLOB, ColumnTypes.TINY_BLOB, ColumnTypes.MEDIUM_BLOB, ColumnTypes.LONG_BLOB ->
