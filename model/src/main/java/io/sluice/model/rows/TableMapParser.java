@@ -97,7 +97,12 @@ final class TableMapParser {
         if (event.length < EventHeader.SIZE) {
             throw new RowsDecodingException(what + " event of " + event.length + " bytes is shorter than its header");
         }
-        EventHeader header = EventHeader.parse(event, 0, event.length);
+        EventHeader header;
+        try {
+            header = EventHeader.parse(event, 0, event.length);
+        } catch (IllegalArgumentException e) {
+            throw new RowsDecodingException(what + " event: " + e.getMessage(), e);
+        }
         if (header.eventLength() != event.length) {
             throw new RowsDecodingException(EventType.name(header.type()) + " event's header says "
                     + header.eventLength() + " bytes, the array has " + event.length);

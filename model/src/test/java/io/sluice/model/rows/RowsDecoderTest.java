@@ -253,6 +253,10 @@ class RowsDecoderTest {
         query[4] = 2;
         assertThat(decoder.accept(query)).isEmpty();
         assertThatThrownBy(() -> decoder.accept(new byte[3])).isInstanceOf(RowsDecodingException.class);
+        byte[] shortLength = WRITE_ROWS.clone();
+        Bytes.put32(shortLength, 9, 5); // event_size below the header's 19 bytes
+        assertThatThrownBy(() -> decoder.accept(shortLength)).isInstanceOf(RowsDecodingException.class)
+                .hasMessageContaining("shorter than its header");
     }
 
     @Test
