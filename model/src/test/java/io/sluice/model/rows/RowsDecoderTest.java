@@ -270,6 +270,16 @@ class RowsDecoderTest {
     }
 
     @Test
+    void anImageOfNoColumnsIsAnErrorNotAnEndlessRowLoop() {
+        byte[] rows = WRITE_ROWS.clone();
+        rows[30] = 0; // the columns bitmap: no column in the image, so a row would take no bytes
+        RowsDecoder decoder = new RowsDecoder(true);
+        decoder.accept(TABLE_MAP);
+        assertThatThrownBy(() -> decoder.accept(rows))
+                .isInstanceOf(RowsDecodingException.class).hasMessageContaining("a row image of no columns");
+    }
+
+    @Test
     void valuesAreCopiedInAndOut() {
         byte[] wkb = {1, 2};
         Geometry g = new Geometry(4326, wkb);
