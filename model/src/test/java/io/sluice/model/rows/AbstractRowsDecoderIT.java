@@ -2,6 +2,7 @@ package io.sluice.model.rows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.sluice.model.binlog.Checksums;
 import io.sluice.model.binlog.EventHeader;
@@ -58,19 +59,19 @@ abstract class AbstractRowsDecoderIT {
             List<RowChange> changes = decodeBinlog(source.dataDir());
             assertThat(changes).extracting(RowChange::op, c -> id(c))
                     .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple(Operation.INSERT, 1L),
-                            org.assertj.core.groups.Tuple.tuple(Operation.INSERT, 2L),
-                            org.assertj.core.groups.Tuple.tuple(Operation.INSERT, 3L),
-                            org.assertj.core.groups.Tuple.tuple(Operation.INSERT, 4L),
-                            org.assertj.core.groups.Tuple.tuple(Operation.INSERT, 5L),
-                            org.assertj.core.groups.Tuple.tuple(Operation.INSERT, 6L),
-                            org.assertj.core.groups.Tuple.tuple(Operation.INSERT, 7L),
-                            org.assertj.core.groups.Tuple.tuple(Operation.UPDATE, 1L),
-                            org.assertj.core.groups.Tuple.tuple(Operation.UPDATE, 2L),
-                            org.assertj.core.groups.Tuple.tuple(Operation.UPDATE, 5L),
-                            org.assertj.core.groups.Tuple.tuple(Operation.DELETE, 3L),
-                            org.assertj.core.groups.Tuple.tuple(Operation.DELETE, 4L),
-                            org.assertj.core.groups.Tuple.tuple(Operation.DELETE, 6L));
+                            tuple(Operation.INSERT, 1L),
+                            tuple(Operation.INSERT, 2L),
+                            tuple(Operation.INSERT, 3L),
+                            tuple(Operation.INSERT, 4L),
+                            tuple(Operation.INSERT, 5L),
+                            tuple(Operation.INSERT, 6L),
+                            tuple(Operation.INSERT, 7L),
+                            tuple(Operation.UPDATE, 1L),
+                            tuple(Operation.UPDATE, 2L),
+                            tuple(Operation.UPDATE, 5L),
+                            tuple(Operation.DELETE, 3L),
+                            tuple(Operation.DELETE, 4L),
+                            tuple(Operation.DELETE, 6L));
             assertThat(remaining.keySet()).containsExactly(1L, 2L, 5L, 7L);
 
             TableMap map = changes.get(0).table();
