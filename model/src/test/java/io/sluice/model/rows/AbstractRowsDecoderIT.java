@@ -196,7 +196,8 @@ abstract class AbstractRowsDecoderIT {
             return mysqlJsonText(JsonBinary.toJson(json.binary()));
         }
         if (value instanceof Geometry g) {
-            byte[] srid = {(byte) g.srid(), (byte) (g.srid() >>> 8), (byte) (g.srid() >>> 16), (byte) (g.srid() >>> 24)};
+            byte[] srid = new byte[4];
+            io.sluice.model.binlog.Bytes.put32(srid, 0, g.srid());
             return HEX.formatHex(srid) + HEX.formatHex(g.wkb());
         }
         return fail("unexpected Java type " + value.getClass() + " for " + name);

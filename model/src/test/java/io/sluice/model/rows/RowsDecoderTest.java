@@ -225,7 +225,8 @@ class RowsDecoderTest {
         int mandatoryEnd = 19 + 8 + 3 + 3 + 1 + 5 + 1 + 7 + 1;
         List<Integer> parsed = new ArrayList<>();
         for (int length = 0; length < body.length; length++) {
-            byte[] truncated = length < 19 ? Arrays.copyOf(body, length) : withChecksumRoom(Arrays.copyOf(body, length));
+            byte[] prefix = Arrays.copyOf(body, length);
+            byte[] truncated = length < 19 ? prefix : withChecksumRoom(prefix);
             try {
                 TableMap.parse(truncated, length >= 19);
                 parsed.add(length);
