@@ -122,6 +122,10 @@ public final class RowsDecoder {
         BitSet beforeCols = bitmap(r, width, "columns bitmap");
         BitSet afterCols = op == Operation.UPDATE ? bitmap(r, width, "after-image columns bitmap") : beforeCols;
         List<RowChange> changes = new ArrayList<>();
+        if (beforeCols.isEmpty() || afterCols.isEmpty()) {
+            // an image of no columns takes no bytes: the rows would never end
+            throw new RowsDecodingException(where + ": a row image of no columns");
+        }
         while (r.hasRemaining()) {
             int row = changes.size();
             RowImage first = image(r, map, op == Operation.INSERT ? afterCols : beforeCols, where, row);

@@ -97,7 +97,12 @@ final class TableMapParser {
         if (event.length < EventHeader.SIZE) {
             throw new RowsDecodingException(what + " event of " + event.length + " bytes is shorter than its header");
         }
-        EventHeader header = EventHeader.parse(event, 0, event.length);
+        EventHeader header;
+        try {
+            header = EventHeader.parse(event, 0, event.length);
+        } catch (IllegalArgumentException e) {
+            throw new RowsDecodingException(what + " event: " + e.getMessage(), e);
+        }
         if (header.eventLength() != event.length) {
             throw new RowsDecodingException(EventType.name(header.type()) + " event's header says "
                     + header.eventLength() + " bytes, the array has " + event.length);
@@ -200,9 +205,13 @@ final class TableMapParser {
             switch (fieldType) {
                 case SIGNEDNESS -> bitmap(f, columnsOf(ColumnTypes::isNumeric), unsigned, "SIGNEDNESS");
                 case DEFAULT_CHARSET -> defaultCharset(f, columnsOf(ColumnTypes::isCharacter));
-                case COLUMN_CHARSET -> columnCharset(f, columnsOf(ColumnTypes::isCharacter));
+                case COLUMN_CHARSET -> columnCharset(f, columnsOf(ColumnTypes::isCharacter),
+                        columnsOf(t -> ColumnTypes.isCharacter(t) || t == ColumnTypes.GEOMETRY));
                 case ENUM_AND_SET_DEFAULT_CHARSET -> defaultCharset(f, columnsOf(ColumnTypes::isEnumOrSet));
-                case ENUM_AND_SET_COLUMN_CHARSET -> columnCharset(f, columnsOf(ColumnTypes::isEnumOrSet));
+                case ENUM_AND_SET_COLUMN_CHARSET -> {
+                    int[] columns = columnsOf(ColumnTypes::isEnumOrSet);
+                    columnCharset(f, columns, columns);
+                }
                 case COLUMN_NAME -> {
                     for (int i = 0; i < count; i++) {
                         names[i] = string(f, "name of column " + i);
@@ -273,11 +282,25 @@ final class TableMapParser {
             }
         }
 
-        private void columnCharset(Reader f, int[] columns) {
-            for (int i : columns) {
-                collation[i] = f.packedInt("collation of column " + i);
+        /**
+         * One collation per counted column. MySQL 8.0 counts CHAR, VARCHAR and BLOB/TEXT columns; MariaDB's
+         * {@code is_character_type} counts spatial columns too, so when the field holds exactly one more entry per
+         * spatial column, {@code orWith} is the list it counts.
+         */
+        private void columnCharset(Reader f, int[] columns, int[] orWith) {
+            List<Integer> collations = new ArrayList<>();
+            while (f.hasRemaining()) {
+                collations.add(f.packedInt("collation"));
             }
-            end(f, "column charset");
+            int[] counted = collations.size() == columns.length ? columns
+                    : collations.size() == orWith.length ? orWith : null;
+            if (counted == null) {
+                throw new RowsDecodingException("TABLE_MAP: a column charset field of " + collations.size()
+                        + " collations for " + columns.length + " columns");
+            }
+            for (int k = 0; k < counted.length; k++) {
+                collation[counted[k]] = collations.get(k);
+            }
         }
 
         private static void values(Reader f, int[] columns, List<List<byte[]>> out, String field) {

@@ -36,7 +36,7 @@ final class Temporals {
             case 0 -> packed = (r.uintBe(3, "TIME2") - TIMEF_INT_OFS) << 24;
             case 1, 2 -> {
                 long intPart = r.uintBe(3, "TIME2") - TIMEF_INT_OFS;
-                int frac = (byte) r.u8("TIME2 fraction");
+                int frac = r.u8("TIME2 fraction");
                 if (intPart < 0 && frac != 0) {
                     intPart++;
                     frac -= 0x100;
@@ -45,7 +45,7 @@ final class Temporals {
             }
             case 3, 4 -> {
                 long intPart = r.uintBe(3, "TIME2") - TIMEF_INT_OFS;
-                int frac = (short) r.uintBe(2, "TIME2 fraction");
+                int frac = (int) r.uintBe(2, "TIME2 fraction");
                 if (intPart < 0 && frac != 0) {
                     intPart++;
                     frac -= 0x10000;

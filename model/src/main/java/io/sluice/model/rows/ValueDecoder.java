@@ -51,11 +51,7 @@ final class ValueDecoder {
                 int length = meta < 256 ? r.u8("length") : r.u16("length");
                 yield string(r, length, c);
             }
-            case ColumnTypes.STRING -> {
-                int max = ColumnTypes.stringLength(meta);
-                int length = max < 256 ? r.u8("length") : r.u16("length");
-                yield string(r, length, c);
-            }
+            case ColumnTypes.STRING -> charValue(r, c);
             case ColumnTypes.BLOB, ColumnTypes.TINY_BLOB, ColumnTypes.MEDIUM_BLOB, ColumnTypes.LONG_BLOB ->
                     string(r, lengthPrefix(r, meta, "BLOB"), c);
             case ColumnTypes.JSON -> new MysqlJson(r.bytes(lengthPrefix(r, meta, "JSON"), "JSON value"));
@@ -67,56 +63,78 @@ final class ValueDecoder {
                 int srid = (int) r.u32("SRID");
                 yield new Geometry(srid, r.bytes(length - 4, "WKB"));
             }
-            case ColumnTypes.ENUM -> {
-                int size = meta & 0xff;
-                if (size != 1 && size != 2) {
-                    throw new RowsDecodingException("ENUM with invalid pack length " + size);
-                }
-                int index = (int) r.uintLe(size, "ENUM");
-                if (c.enumValues().isEmpty()) {
-                    yield index;
-                }
-                if (index == 0) {
-                    yield "";
-                }
-                if (index > c.enumValues().size()) {
-                    throw new RowsDecodingException("ENUM index " + index + " beyond its "
-                            + c.enumValues().size() + " members");
-                }
-                yield c.enumValues().get(index - 1);
-            }
-            case ColumnTypes.SET -> {
-                int size = meta & 0xff;
-                if (size < 1 || size > 8) {
-                    throw new RowsDecodingException("SET with invalid pack length " + size);
-                }
-                long bits = r.uintLe(size, "SET");
-                if (c.setValues().isEmpty()) {
-                    yield bits;
-                }
-                List<String> members = new ArrayList<>();
-                for (int i = 0; i < 64; i++) {
-                    if ((bits >>> i & 1) != 0) {
-                        if (i >= c.setValues().size()) {
-                            throw new RowsDecodingException("SET bit " + i + " beyond its "
-                                    + c.setValues().size() + " members");
-                        }
-                        members.add(c.setValues().get(i));
-                    }
-                }
-                yield List.copyOf(members);
-            }
-            case ColumnTypes.BIT -> {
-                int nbits = (meta >>> 8) * 8 + (meta & 0xff);
-                int length = (nbits + 7) / 8;
-                if (length > 8) {
-                    throw new RowsDecodingException("BIT(" + nbits + ") is longer than 64 bits");
-                }
-                long v = r.uintBe(length, "BIT");
-                yield v < 0 ? new BigInteger(Long.toUnsignedString(v)) : (Object) v;
-            }
+            case ColumnTypes.ENUM -> enumValue(r, c);
+            case ColumnTypes.SET -> setValue(r, c);
+            case ColumnTypes.BIT -> bitValue(r, meta);
             default -> throw new RowsDecodingException("unsupported column type " + ColumnTypes.name(c.type()));
         };
+    }
+
+    /** CHAR/BINARY: a 1-byte length up to 255 bytes, else 2; BINARY(n) gets back its 0x00 padding. */
+    private static Object charValue(Reader r, Column c) {
+        int max = ColumnTypes.stringLength(c.meta());
+        int length = max < 256 ? r.u8("length") : r.u16("length");
+        if (c.binary() && length < max) {
+            // Field_string::pack strips BINARY(n)'s trailing 0x00 padding, which the column keeps
+            byte[] padded = new byte[max];
+            System.arraycopy(r.data(), r.take(length, "BINARY value"), padded, 0, length);
+            return padded;
+        }
+        return string(r, length, c);
+    }
+
+    /** ENUM: a 1- or 2-byte index from 1; 0 is the error value {@code ""}. */
+    private static Object enumValue(Reader r, Column c) {
+        int size = c.meta() & 0xff;
+        if (size != 1 && size != 2) {
+            throw new RowsDecodingException("ENUM with invalid pack length " + size);
+        }
+        int index = (int) r.uintLe(size, "ENUM");
+        if (c.enumValues().isEmpty()) {
+            return index;
+        }
+        if (index == 0) {
+            return "";
+        }
+        if (index > c.enumValues().size()) {
+            throw new RowsDecodingException("ENUM index " + index + " beyond its " + c.enumValues().size()
+                    + " members");
+        }
+        return c.enumValues().get(index - 1);
+    }
+
+    /** SET: a 1- to 8-byte bit mask, bit 0 the first member. */
+    private static Object setValue(Reader r, Column c) {
+        int size = c.meta() & 0xff;
+        if (size < 1 || size > 8) {
+            throw new RowsDecodingException("SET with invalid pack length " + size);
+        }
+        long bits = r.uintLe(size, "SET");
+        if (c.setValues().isEmpty()) {
+            return bits;
+        }
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            if ((bits >>> i & 1) != 0) {
+                if (i >= c.setValues().size()) {
+                    throw new RowsDecodingException("SET bit " + i + " beyond its " + c.setValues().size()
+                            + " members");
+                }
+                members.add(c.setValues().get(i));
+            }
+        }
+        return List.copyOf(members);
+    }
+
+    /** BIT(M): (M + 7) / 8 bytes big-endian, unsigned. */
+    private static Object bitValue(Reader r, int meta) {
+        int nbits = (meta >>> 8) * 8 + (meta & 0xff);
+        int length = (nbits + 7) / 8;
+        if (length > 8) {
+            throw new RowsDecodingException("BIT(" + nbits + ") is longer than 64 bits");
+        }
+        long v = r.uintBe(length, "BIT");
+        return v < 0 ? new BigInteger(Long.toUnsignedString(v)) : (Object) v;
     }
 
     private static Long integer(long raw, int bytes, boolean unsigned) {
