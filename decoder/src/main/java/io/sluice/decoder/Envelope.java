@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.RawValue;
 import io.sluice.model.rows.Geometry;
 import io.sluice.model.rows.JsonBinary;
 import io.sluice.model.rows.MysqlJson;
@@ -144,7 +143,8 @@ final class Envelope {
             }
             return members;
         } else if (value instanceof MysqlJson j) {
-            return NODES.rawValueNode(new RawValue(JsonBinary.toJson(j.binary())));
+            // as text: nested, a JSON column's JSON null could not be told from SQL NULL
+            return NODES.textNode(JsonBinary.toJson(j.binary()));
         } else if (value instanceof Geometry g) {
             ObjectNode geometry = NODES.objectNode();
             geometry.put("srid", g.srid());

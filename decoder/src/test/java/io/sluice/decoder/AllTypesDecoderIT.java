@@ -170,7 +170,7 @@ class AllTypesDecoderIT {
             return String.join(",", members);
         }
         if (name.equals("c_json")) {
-            return v.toString();
+            return v.asText();
         }
         return v.asText();
     }

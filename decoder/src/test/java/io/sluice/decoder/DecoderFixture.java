@@ -145,6 +145,22 @@ final class DecoderFixture implements AutoCloseable {
         return changes;
     }
 
+    /** The end of partition 0 of a topic for a read_committed reader (its last stable offset); 0 if it does not exist. */
+    long committedEnd(String topic) {
+        Map<String, Object> config = new HashMap<>(client());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new StringDeserializer())) {
+            TopicPartition p = new TopicPartition(topic, 0);
+            if (consumer.partitionsFor(topic, Duration.ofSeconds(5)).isEmpty()) {
+                return 0;
+            }
+            return consumer.endOffsets(List.of(p), Duration.ofSeconds(5)).get(p);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return 0;
+        }
+    }
+
     static JsonNode parse(String text) {
         try {
             return JSON.readTree(text);

@@ -106,8 +106,10 @@ class DecoderSettingsTest {
         assertThat(Envelope.json("ünï ✓").toString()).isEqualTo("\"ünï ✓\"");
         assertThat(Envelope.json(new byte[] {0, 1, (byte) 0xff}).toString()).isEqualTo("\"AAH/\"");
         assertThat(Envelope.json(List.of("a", "c")).toString()).isEqualTo("[\"a\",\"c\"]");
-        // binary JSON of the literal true: type 0x04, value 0x01
-        assertThat(Envelope.json(new MysqlJson(new byte[] {4, 1})).toString()).isEqualTo("true");
+        // binary JSON of the literal true (type 0x04, value 0x01), and of the literal null (0x04, 0x00): JSON text in
+        // a string, so that a JSON null is not SQL NULL
+        assertThat(Envelope.json(new MysqlJson(new byte[] {4, 1})).toString()).isEqualTo("\"true\"");
+        assertThat(Envelope.json(new MysqlJson(new byte[] {4, 0})).toString()).isEqualTo("\"null\"");
         assertThat(Envelope.json(new Geometry(4326, new byte[] {1, 2})).toString())
                 .isEqualTo("{\"srid\":4326,\"wkb\":\"AQI=\"}");
         assertThatThrownBy(() -> Envelope.json(new Object())).isInstanceOf(DecoderException.class)
