@@ -37,6 +37,7 @@ public final class RowEventsDecoder implements AutoCloseable {
 
     private final DecoderSettings settings;
     private final AtomicReference<String> failure = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicLong rowChanges = new java.util.concurrent.atomic.AtomicLong();
     private TopicRouter router;
     private KafkaStreams streams;
 
@@ -45,11 +46,12 @@ public final class RowEventsDecoder implements AutoCloseable {
     }
 
     /** The topology: the binlog topic, the decoding processor with its store, the output topic(s). */
-    static Topology topology(DecoderSettings settings, TopicRouter router) {
+    static Topology topology(DecoderSettings settings, TopicRouter router,
+                             java.util.concurrent.atomic.AtomicLong rowChanges) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 settings.binlogTopic());
-        topology.addProcessor(PROCESSOR, () -> new RowEventsProcessor(settings, router), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new RowEventsProcessor(settings, router, rowChanges), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RowEventsProcessor.STORE),
                 Serdes.String(), Serdes.ByteArray()), PROCESSOR);
         topology.addSink(SINK, router, Serdes.String().serializer(), Serdes.String().serializer(), PROCESSOR);
@@ -86,7 +88,7 @@ public final class RowEventsDecoder implements AutoCloseable {
         if (settings.mode() == OutputMode.ONE_TOPIC) {
             router.ensure("");
         }
-        streams = new KafkaStreams(topology(settings, router), streamsConfig(settings));
+        streams = new KafkaStreams(topology(settings, router, rowChanges), streamsConfig(settings));
         streams.setUncaughtExceptionHandler(e -> {
             Throwable cause = e;
             while (cause.getCause() != null && !(cause instanceof DecoderException)) {
@@ -112,6 +114,14 @@ public final class RowEventsDecoder implements AutoCloseable {
     /** Why the decoder stopped, or {@code null} while it runs. */
     public String failure() {
         return failure.get();
+    }
+
+    /**
+     * Row changes handed to Kafka Streams since this decoder started, committed or not (a transaction aborted by a
+     * crash is decoded again, and counted again).
+     */
+    public long rowChanges() {
+        return rowChanges.get();
     }
 
     /** The settings it runs with. */

@@ -35,6 +35,7 @@ final class RowEventsProcessor implements Processor<byte[], byte[], String, Stri
 
     private final DecoderSettings settings;
     private final TopicRouter router;
+    private final java.util.concurrent.atomic.AtomicLong rowChanges;
     private ProcessorContext<String, String> context;
     private KeyValueStore<String, byte[]> store;
     private SchemaLookup lookup;
@@ -43,9 +44,10 @@ final class RowEventsProcessor implements Processor<byte[], byte[], String, Stri
     private byte[] fde;
     private boolean checksum = true;
 
-    RowEventsProcessor(DecoderSettings settings, TopicRouter router) {
+    RowEventsProcessor(DecoderSettings settings, TopicRouter router, java.util.concurrent.atomic.AtomicLong rowChanges) {
         this.settings = settings;
         this.router = router;
+        this.rowChanges = rowChanges;
     }
 
     @Override
@@ -94,6 +96,7 @@ final class RowEventsProcessor implements Processor<byte[], byte[], String, Stri
         headers.add(H_TABLE, encoded.table().getBytes(StandardCharsets.UTF_8));
         router.ensure(encoded.table());
         context.forward(new Record<>(encoded.key(), encoded.value(), timestamp, headers));
+        rowChanges.incrementAndGet();
     }
 
     private void formatDescription(byte[] event) {

@@ -2,6 +2,7 @@ package io.sluice.model.rows;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Locale;
 
 /**
  * The opaque values of MySQL's binary JSON (type {@code 0x0f}: a field type byte, a length, the data) as
@@ -86,11 +87,11 @@ final class JsonOpaque {
                     + year + "-" + month + "-" + day + " " + hour + ":" + minute + ":" + second + "." + fraction
                     + ")", offset);
         }
-        String date = String.format("%04d-%02d-%02d", year, month, day);
+        String date = String.format(Locale.ROOT, "%04d-%02d-%02d", year, month, day);
         if (fieldType == DATE) {
             return date;
         }
-        return date + String.format(" %02d:%02d:%02d.%06d", hour, minute, second, fraction);
+        return date + String.format(Locale.ROOT, " %02d:%02d:%02d.%06d", hour, minute, second, fraction);
     }
 
     /** {@code TIME_from_longlong_time_packed}, printed as {@code my_TIME_to_str}. */
@@ -106,7 +107,7 @@ final class JsonOpaque {
         if (packed == Long.MIN_VALUE || hour > 838 || minute > 59 || second > 59 || fraction > 999_999) {
             throw new JsonBinaryException("packed TIME " + packed + " is out of range", offset);
         }
-        return String.format("%s%02d:%02d:%02d.%06d", negative ? "-" : "", hour, minute, second, fraction);
+        return String.format(Locale.ROOT, "%s%02d:%02d:%02d.%06d", negative ? "-" : "", hour, minute, second, fraction);
     }
 
     private static String typeName(int fieldType) {

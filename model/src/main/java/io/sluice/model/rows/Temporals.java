@@ -2,6 +2,7 @@ package io.sluice.model.rows;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Locale;
 
 /**
  * The binlog forms of MySQL's temporal types and their text, after {@code mysys/my_time.cc} (TIME2, DATETIME2 and
@@ -26,7 +27,7 @@ final class Temporals {
 
     /** DATE: 3 bytes little-endian, day in bits 0-4, month in 5-8, year above. */
     static String date(int v) {
-        return String.format("%04d-%02d-%02d", v >>> 9, (v >>> 5) & 15, v & 31);
+        return String.format(Locale.ROOT, "%04d-%02d-%02d", v >>> 9, (v >>> 5) & 15, v & 31);
     }
 
     /** TIME2: returns {@code [-]HH:MM:SS[.f]} from its big-endian bytes at the reader's position. */
@@ -62,7 +63,7 @@ final class Temporals {
         long hour = (hms >>> 12) & 0x3FF;
         long minute = (hms >>> 6) & 63;
         long second = hms & 63;
-        return (negative ? "-" : "") + String.format("%02d:%02d:%02d", hour, minute, second) + fraction(micros, fsp);
+        return (negative ? "-" : "") + String.format(Locale.ROOT, "%02d:%02d:%02d", hour, minute, second) + fraction(micros, fsp);
     }
 
     /** DATETIME2: 5 bytes big-endian (biased) then the fraction; {@code YYYY-MM-DD HH:MM:SS[.f]}. */
@@ -75,7 +76,7 @@ final class Temporals {
         long ymd = intPart >>> 17;
         long ym = ymd >>> 5;
         long hms = intPart & 0x1FFFF;
-        return String.format("%04d-%02d-%02d %02d:%02d:%02d", ym / 13, ym % 13, ymd & 31,
+        return String.format(Locale.ROOT, "%04d-%02d-%02d %02d:%02d:%02d", ym / 13, ym % 13, ymd & 31,
                 hms >>> 12, (hms >>> 6) & 63, hms & 63) + fraction(micros, fsp);
     }
 
@@ -92,7 +93,7 @@ final class Temporals {
             return "0000-00-00 00:00:00";
         }
         LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
-        return String.format("%04d-%02d-%02d %02d:%02d:%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(),
+        return String.format(Locale.ROOT, "%04d-%02d-%02d %02d:%02d:%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(),
                 t.getHour(), t.getMinute(), t.getSecond());
     }
 
@@ -100,14 +101,14 @@ final class Temporals {
     static String time(int v) {
         int signed = v << 8 >> 8;
         long abs = Math.abs((long) signed);
-        return (signed < 0 ? "-" : "") + String.format("%02d:%02d:%02d", abs / 10000, abs / 100 % 100, abs % 100);
+        return (signed < 0 ? "-" : "") + String.format(Locale.ROOT, "%02d:%02d:%02d", abs / 10000, abs / 100 % 100, abs % 100);
     }
 
     /** DATETIME (pre-5.6): an 8-byte integer {@code YYYYMMDDHHMMSS}. */
     static String datetime(long v) {
         long d = v / 1_000_000;
         long t = v % 1_000_000;
-        return String.format("%04d-%02d-%02d %02d:%02d:%02d", d / 10000, d / 100 % 100, d % 100,
+        return String.format(Locale.ROOT, "%04d-%02d-%02d %02d:%02d:%02d", d / 10000, d / 100 % 100, d % 100,
                 t / 10000, t / 100 % 100, t % 100);
     }
 
@@ -126,7 +127,7 @@ final class Temporals {
         if (fsp == 0) {
             return "";
         }
-        String six = String.format("%06d", micros);
+        String six = String.format(Locale.ROOT, "%06d", micros);
         return "." + six.substring(0, fsp);
     }
 }
