@@ -11,7 +11,11 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The decoder's throughput, on a source, broker and topic of its own (docs/benchmarks.md, "Decoder"). */
+/**
+ * The decoder's throughput, on a source, broker and topic of its own (docs/benchmarks.md, "Decoder"); then the
+ * consumer library's, on the same topic. In that order: the decoder's figures count every row change of the topic.
+ */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class DecoderThroughputIT {
     private static DecoderFixture fixture;
 
@@ -33,6 +37,7 @@ class DecoderThroughputIT {
      * split transaction.
      */
     @Test
+    @org.junit.jupiter.api.Order(1)
     void measuresThroughput() throws Exception {
         var source = fixture.source;
         int small = 10_000;
@@ -92,4 +97,43 @@ class DecoderThroughputIT {
         }
     }
 
+
+    /**
+     * Not a check of speed: prints how fast the consumer library of model reads the same topic (whole transactions,
+     * every CRC32 checked), for docs/benchmarks.md.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void measuresTheConsumerLibrary() {
+        var source = fixture.source;
+        source.execute("CREATE DATABASE IF NOT EXISTS lib", "CREATE TABLE lib.t (id INT PRIMARY KEY, v VARCHAR(100))");
+        for (int i = 0; i < 20_000; i += 500) {
+            List<String> statements = new ArrayList<>();
+            for (int j = i; j < i + 500; j++) {
+                statements.add("INSERT INTO lib.t VALUES (" + j + ", REPEAT('v', 100))");
+            }
+            source.execute(statements.toArray(String[]::new));
+        }
+        fixture.awaitSynced();
+        for (int run = 0; run < 3; run++) {
+            long start = System.nanoTime();
+            long transactions = 0;
+            long bytes = 0;
+            try (var consumer = new io.sluice.model.consumer.BinlogTopicConsumer(fixture.client(),
+                    DecoderFixture.TOPIC, io.sluice.model.consumer.BinlogTopicConsumer.Options.defaults())) {
+                consumer.startAtBeginning();
+                while (!consumer.caughtUp()) {
+                    for (var t : consumer.poll(Duration.ofMillis(100))) {
+                        transactions++;
+                        bytes += t.size();
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertThat(transactions).isGreaterThanOrEqualTo(30_000);
+            System.out.printf(java.util.Locale.ROOT, "MEASURE consumer library (run %d): %d transactions, %.1f MB,"
+                    + " in %.2f s: %.0f transactions/s, %.1f MB/s%n", run + 1, transactions, bytes / 1e6, seconds,
+                    transactions / seconds, bytes / 1e6 / seconds);
+        }
+    }
 }
