@@ -71,6 +71,10 @@ final class RowEventsProcessor implements Processor<byte[], byte[], String, Stri
             formatDescription(meta.fde());
         }
         byte[] value = record.value();
+        if (value == null) {
+            throw new DecoderException("the record at offset " + context.recordMetadata().map(m -> m.offset())
+                    .orElse(-1L) + " of " + settings.binlogTopic() + " has no value: not a binlog topic record");
+        }
         if (meta.kind() == RecordKind.CONTROL) {
             if (value != null && value.length > 4 && (value[4] & 0xff) == EventType.FORMAT_DESCRIPTION) {
                 formatDescription(value);
