@@ -24,6 +24,8 @@ final class TransactionDecoding implements EventFramer.Sink {
 
     private final EventFramer framer = new EventFramer(MAX_EVENT);
     private final RowsDecoder rows;
+    /** The events inside a compressed transaction carry no checksum of their own (see TransactionPayload). */
+    private final RowsDecoder payloadRows = new RowsDecoder(false);
     private final boolean checksum;
     private final ColumnNaming naming;
     private final String gtid;
@@ -76,6 +78,10 @@ final class TransactionDecoding implements EventFramer.Sink {
     }
 
     private void handle(byte[] bytes) {
+        handle(bytes, checksum, rows);
+    }
+
+    private void handle(byte[] bytes, boolean checksum, RowsDecoder rows) {
         EventHeader header = EventHeader.parse(bytes, 0, bytes.length);
         int bodyEnd = bytes.length - (checksum ? 4 : 0);
         switch (header.type()) {
@@ -85,9 +91,14 @@ final class TransactionDecoding implements EventFramer.Sink {
                     naming.schemaChanged();
                 }
             }
-            case EventType.TRANSACTION_PAYLOAD -> throw new DecoderException("transaction " + where()
-                    + " is compressed (binlog_transaction_compression=ON on the source): the decoder cannot read"
-                    + " compressed transactions; turn the compression off on the source");
+            case EventType.TRANSACTION_PAYLOAD -> {
+                try {
+                    TransactionPayload.events(bytes, bodyEnd, inner -> handle(inner, false, payloadRows));
+                } catch (DecoderException e) {
+                    throw new DecoderException("cannot read the compressed transaction " + where() + " at " + file
+                            + ":" + (header.logPos() - header.eventLength()) + ": " + e.getMessage(), e);
+                }
+            }
             default -> {
                 long start = header.logPos() - header.eventLength();
                 try {

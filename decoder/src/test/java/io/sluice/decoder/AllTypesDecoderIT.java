@@ -46,7 +46,12 @@ class AllTypesDecoderIT {
 
     @Test
     void everyColumnTypeMatchesTheSourceWithNamesFromTheBinlog() {
-        assertDecodedLikeTheSource("FULL", null, "it-types-full", "rows.types.full");
+        assertDecodedLikeTheSource("FULL", false, null, "it-types-full", "rows.types.full");
+    }
+
+    @Test
+    void everyColumnTypeMatchesTheSourceInCompressedTransactions() {
+        assertDecodedLikeTheSource("FULL", true, null, "it-types-compressed", "rows.types.compressed");
     }
 
     @Test
@@ -54,13 +59,14 @@ class AllTypesDecoderIT {
         var source = fixture.source;
         DecoderSettings.SchemaSource schema = new DecoderSettings.SchemaSource(source.host(), source.port(), "root",
                 "");
-        assertDecodedLikeTheSource("MINIMAL", schema, "it-types-minimal", "rows.types.minimal");
+        assertDecodedLikeTheSource("MINIMAL", false, schema, "it-types-minimal", "rows.types.minimal");
     }
 
-    private void assertDecodedLikeTheSource(String metadata, DecoderSettings.SchemaSource schema, String id,
-                                            String output) {
+    private void assertDecodedLikeTheSource(String metadata, boolean compressed, DecoderSettings.SchemaSource schema,
+                                            String id, String output) {
         var source = fixture.source;
-        source.execute("SET GLOBAL binlog_row_metadata = " + metadata);
+        source.execute("SET GLOBAL binlog_row_metadata = " + metadata,
+                "SET GLOBAL binlog_transaction_compression = " + (compressed ? "ON" : "OFF"));
         source.execute("DROP DATABASE IF EXISTS " + AllTypesTable.DATABASE);
         GtidSet before = GtidSet.parse(source.gtidExecuted());
         source.execute(AllTypesTable.createStatements().toArray(String[]::new));
@@ -70,8 +76,13 @@ class AllTypesDecoderIT {
         Map<Integer, List<String>> updated = byId(AllTypesTable.canonicalRows(source));
         source.execute(AllTypesTable.deleteStatements().toArray(String[]::new));
         Map<Integer, List<String>> remaining = byId(AllTypesTable.canonicalRows(source));
-        source.execute("SET GLOBAL binlog_row_metadata = FULL");
+        source.execute("SET GLOBAL binlog_row_metadata = FULL", "SET GLOBAL binlog_transaction_compression = OFF");
         fixture.awaitSynced();
+        if (compressed) {
+            // the source did compress them: its binlog holds TRANSACTION_PAYLOAD events
+            assertThat(source.query("SHOW BINLOG EVENTS IN '" + source.query("SHOW MASTER STATUS").get(0).get(0)
+                    + "'").stream().filter(e -> e.get(2).equals("Transaction_payload")).count()).isPositive();
+        }
         int deleted = updated.size() - remaining.size();
         int changed = 0;
         for (Integer rowId : updated.keySet()) {
