@@ -100,6 +100,18 @@ class PackagingIT {
     }
 
     @Test
+    void decodeRefusesABadPropertiesFileWithStatusTwo() throws Exception {
+        Path file = Files.createTempFile("decoder", ".properties");
+        Files.writeString(file, "bootstrap.servers=127.0.0.1:1\nsluice.decoder.mode=sideways\n");
+        Exit bad = sluice(Map.of(), List.of("decode", file.toString()));
+        assertThat(bad.status()).as("%s", bad).isEqualTo(2);
+        assertThat(bad.err()).contains("cannot start the decoder: sluice.decoder.mode must be one-topic or"
+                + " topic-per-table, not sideways").contains("the decoder did not start");
+        assertThat(sluice(Map.of(), List.of()).err()).contains("decode decoder.properties");
+        Files.delete(file);
+    }
+
+    @Test
     void theExampleConfigurationsPassCheck() throws Exception {
         // embedded.yml needs no environment; with no -Xmx given, the launcher's default heap (1 GiB)
         Exit embedded = sluice(Map.of("SLUICE_JAVA_OPTS", "-XshowSettings:vm"),

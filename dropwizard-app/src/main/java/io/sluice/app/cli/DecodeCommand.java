@@ -25,7 +25,7 @@ public final class DecodeCommand extends Command {
     public void run(Bootstrap<?> bootstrap, Namespace namespace) {
         int status = DecoderMain.run(new String[] {namespace.getString("file")}, System.getenv()::get, System.err);
         if (status != 0) {
-            throw new CommandFailure(status, "the decoder stopped");
+            throw new CommandFailure(status, status == 2 ? "the decoder did not start" : "the decoder stopped");
         }
     }
 }
