@@ -245,6 +245,46 @@ class RowEventsDecoderIT {
         }
     }
 
+    @Test
+    void aDecoderStandingByTakesOverWhenTheWorkingOneStops() {
+        var source = fixture.source;
+        source.execute("CREATE DATABASE standby", "CREATE TABLE standby.t (id INT PRIMARY KEY)");
+        for (int i = 0; i < 100; i++) {
+            source.execute("INSERT INTO standby.t VALUES (" + i + ")");
+        }
+        fixture.awaitSynced();
+        String output = "rows.standby";
+        RowEventsDecoder first = new RowEventsDecoder(fixture.settings("it-standby", OutputMode.ONE_TOPIC, output,
+                DecoderFixture.tempDir("standby-1"), null));
+        try (RowEventsDecoder second = new RowEventsDecoder(fixture.settings("it-standby", OutputMode.ONE_TOPIC,
+                output, DecoderFixture.tempDir("standby-2"), null))) {
+            first.start();
+            assertThat(fixture.read(Set.of(output), "standby", 100)).hasSize(100);
+            second.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> second.state() == KafkaStreams.State.RUNNING
+                    && first.state() == KafkaStreams.State.RUNNING);
+            long secondBefore = second.rowChanges();
+            long stoppedAt = System.nanoTime();
+            first.close();
+            for (int i = 100; i < 200; i++) {
+                source.execute("INSERT INTO standby.t VALUES (" + i + ")");
+            }
+            fixture.awaitSynced();
+            List<DecoderFixture.Change> changes = fixture.read(Set.of(output), "standby", 200);
+            double seconds = (System.nanoTime() - stoppedAt) / 1e9;
+            assertUnique(changes);
+            assertThat(changes).hasSize(200);
+            assertThat(changes.stream().map(c -> c.value().get("after").get("id").asInt()).toList())
+                    .isEqualTo(java.util.stream.IntStream.range(0, 200).boxed().toList());
+            assertThat(second.rowChanges() - secondBefore).as("row changes the second decoder wrote").isPositive();
+            assertThat(second.failure()).isNull();
+            System.out.printf(java.util.Locale.ROOT, "MEASURE decoder standby: the second decoder had written all"
+                    + " 100 row changes of after the stop %.1f s after the first one stopped%n", seconds);
+        } finally {
+            first.close();
+        }
+    }
+
     private static Process decoderProcess(Path properties, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
