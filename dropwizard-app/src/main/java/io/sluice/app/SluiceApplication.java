@@ -182,6 +182,8 @@ public class SluiceApplication extends Application<SluiceConfiguration> {
         environment.healthChecks().register("decoder", new SluiceHealthChecks.Decoder(decoder));
 
         registerLagGauges(environment.metrics(), syncer);
+        environment.metrics().register("sluice.decoder.row.changes",
+                (com.codahale.metrics.Gauge<Long>) decoder::rowChanges);
         IpAllowlistFilter apiAllowlist = new IpAllowlistFilter(IpAllowlist.parse(config.api.ipAllowlist),
                 environment.metrics().counter("sluice.api.refused"), new RefusalLog());
         environment.servlets().addFilter("ip-allowlist", apiAllowlist)

@@ -134,6 +134,9 @@ class EmbeddedModeIT {
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + app.getAdminPort() + "/healthcheck")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.body()).contains("\"decoder\":{\"healthy\":true,\"message\":\"RUNNING\"");
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + app.getAdminPort() + "/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).containsPattern("(?m)^sluice_decoder_row_changes [3-9]");
     }
 
     @Test

@@ -65,6 +65,11 @@ public final class DecoderManager implements Managed {
         return decoder == null ? null : decoder.state();
     }
 
+    /** Row changes the decoder has written since it started on this node; -1 when it does not run here. */
+    public synchronized long rowChanges() {
+        return decoder == null ? -1 : decoder.rowChanges();
+    }
+
     /** Why the decoder stopped, or {@code null}. */
     public synchronized String failure() {
         return decoder == null ? null : decoder.failure();
