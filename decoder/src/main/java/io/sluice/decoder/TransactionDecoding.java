@@ -3,12 +3,10 @@ package io.sluice.decoder;
 import io.sluice.model.binlog.Bytes;
 import io.sluice.model.binlog.EventHeader;
 import io.sluice.model.binlog.EventType;
-import io.sluice.model.record.EventFramer;
 import io.sluice.model.rows.RowChange;
 import io.sluice.model.rows.RowsDecoder;
 import io.sluice.model.rows.RowsDecodingException;
 
-import java.io.ByteArrayOutputStream;
 import java.util.function.Consumer;
 
 /**
@@ -16,13 +14,11 @@ import java.util.function.Consumer;
  * its events, remembers its table maps, and hands each row change on with where it came from. Holds at most one
  * event in memory.
  */
-final class TransactionDecoding implements EventFramer.Sink {
-    /** MySQL's own limit on an event (max_allowed_packet's maximum). */
-    private static final long MAX_EVENT = 1L << 30;
+final class TransactionDecoding {
     /** GTID event body: flags, sid, gno, logical clock type, last_committed, sequence_number. */
     private static final int GTID_TIMESTAMP_OFFSET = 1 + 16 + 8 + 1 + 8 + 8;
 
-    private final EventFramer framer = new EventFramer(MAX_EVENT);
+    private final WholeEvents framer = new WholeEvents(this::handle);
     private final RowsDecoder rows;
     /** The events inside a compressed transaction carry no checksum of their own (see TransactionPayload). */
     private final RowsDecoder payloadRows = new RowsDecoder(false);
@@ -31,7 +27,6 @@ final class TransactionDecoding implements EventFramer.Sink {
     private final String gtid;
     private final String file;
     private final Consumer<Envelope.Encoded> out;
-    private ByteArrayOutputStream event;
     private long commitTimeUs = -1;
     private int row;
 
@@ -46,7 +41,7 @@ final class TransactionDecoding implements EventFramer.Sink {
     }
 
     void feed(byte[] bytes) {
-        framer.feed(bytes, 0, bytes.length, this);
+        framer.feed(bytes, 0, bytes.length);
     }
 
     /** @throws DecoderException when the bytes fed end inside an event */
@@ -58,23 +53,6 @@ final class TransactionDecoding implements EventFramer.Sink {
 
     int rows() {
         return row;
-    }
-
-    @Override
-    public void eventStart(byte[] header, long length) {
-        event = new ByteArrayOutputStream((int) Math.min(length, Integer.MAX_VALUE - 8));
-    }
-
-    @Override
-    public void eventBytes(byte[] data, int offset, int length) {
-        event.write(data, offset, length);
-    }
-
-    @Override
-    public void eventEnd() {
-        byte[] bytes = event.toByteArray();
-        event = null;
-        handle(bytes);
     }
 
     private void handle(byte[] bytes) {

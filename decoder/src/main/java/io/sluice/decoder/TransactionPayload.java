@@ -2,10 +2,8 @@ package io.sluice.decoder;
 
 import com.github.luben.zstd.ZstdInputStream;
 import io.sluice.model.binlog.EventHeader;
-import io.sluice.model.record.EventFramer;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Consumer;
@@ -69,19 +67,19 @@ final class TransactionPayload {
             throw new DecoderException("TRANSACTION_PAYLOAD with compression type " + compression
                     + ": only zstd (0) and none (255) exist in MySQL");
         }
-        Framed framed = new Framed(out);
+        WholeEvents framed = new WholeEvents(out);
         try (InputStream in = compression == ZSTD
                 ? new ZstdInputStream(new ByteArrayInputStream(event, start, (int) size))
                 : new ByteArrayInputStream(event, start, (int) size)) {
             byte[] chunk = new byte[64 * 1024];
             int n;
             while ((n = in.read(chunk)) > 0) {
-                framed.framer.feed(chunk, 0, n, framed);
+                framed.feed(chunk, 0, n);
             }
         } catch (IOException e) {
             throw new DecoderException("cannot decompress a TRANSACTION_PAYLOAD: " + e.getMessage(), e);
         }
-        if (!framed.framer.atBoundary()) {
+        if (!framed.atBoundary()) {
             throw new DecoderException("the payload of a TRANSACTION_PAYLOAD ends inside an event");
         }
     }
@@ -103,32 +101,5 @@ final class TransactionPayload {
         }
         p[0] = at + 1 + size;
         return value;
-    }
-
-    /** Gathers each framed event whole. */
-    private static final class Framed implements EventFramer.Sink {
-        private final EventFramer framer = new EventFramer(1L << 30);
-        private final Consumer<byte[]> out;
-        private ByteArrayOutputStream current;
-
-        Framed(Consumer<byte[]> out) {
-            this.out = out;
-        }
-
-        @Override
-        public void eventStart(byte[] header, long length) {
-            current = new ByteArrayOutputStream((int) Math.min(length, Integer.MAX_VALUE - 8));
-        }
-
-        @Override
-        public void eventBytes(byte[] data, int offset, int length) {
-            current.write(data, offset, length);
-        }
-
-        @Override
-        public void eventEnd() {
-            out.accept(current.toByteArray());
-            current = null;
-        }
     }
 }
