@@ -106,8 +106,8 @@ public final class DecoderMain {
         OutputMode mode = switch (modeText.toLowerCase(Locale.ROOT)) {
             case "one-topic" -> OutputMode.ONE_TOPIC;
             case "topic-per-table" -> OutputMode.TOPIC_PER_TABLE;
-            default -> throw new IllegalArgumentException("sluice.decoder.mode must be one-topic or topic-per-table, not "
-                    + modeText);
+            default -> throw new IllegalArgumentException(
+                    "sluice.decoder.mode must be one-topic or topic-per-table, not " + modeText);
         };
         String output = take(own, "sluice.decoder.output.topic", mode == OutputMode.ONE_TOPIC
                 ? DecoderSettings.DEFAULT_OUTPUT_TOPIC : DecoderSettings.DEFAULT_TOPIC_PREFIX);

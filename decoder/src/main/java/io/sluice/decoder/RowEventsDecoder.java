@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -38,7 +39,7 @@ public final class RowEventsDecoder implements AutoCloseable {
 
     private final DecoderSettings settings;
     private final AtomicReference<String> failure = new AtomicReference<>();
-    private final java.util.concurrent.atomic.AtomicLong rowChanges = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong rowChanges = new AtomicLong();
     private TopicRouter router;
     private KafkaStreams streams;
 
@@ -48,7 +49,7 @@ public final class RowEventsDecoder implements AutoCloseable {
 
     /** The topology: the binlog topic, the decoding processor with its store, the output topic(s). */
     static Topology topology(DecoderSettings settings, TopicRouter router,
-                             java.util.concurrent.atomic.AtomicLong rowChanges) {
+                             AtomicLong rowChanges) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 settings.binlogTopic());
@@ -102,7 +103,8 @@ public final class RowEventsDecoder implements AutoCloseable {
         failure.set(null);
         streams.start();
         LOG.info("Decoder {} started: {} -> {} ({})", settings.applicationId(), settings.binlogTopic(),
-                settings.mode() == OutputMode.ONE_TOPIC ? settings.outputTopic() : settings.outputTopic() + "<db>.<table>",
+                settings.mode() == OutputMode.ONE_TOPIC ? settings.outputTopic()
+                        : settings.outputTopic() + "<db>.<table>",
                 settings.columnNames() == null ? "column names from the binlog"
                         : "column names from the binlog, else from " + settings.columnNames().endpoint());
     }

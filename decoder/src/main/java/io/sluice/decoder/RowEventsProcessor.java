@@ -14,6 +14,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The decoder's one processor: reads the binlog topic's records in order, and forwards every row change of every
@@ -35,7 +36,7 @@ final class RowEventsProcessor implements Processor<byte[], byte[], String, Stri
 
     private final DecoderSettings settings;
     private final TopicRouter router;
-    private final java.util.concurrent.atomic.AtomicLong rowChanges;
+    private final AtomicLong rowChanges;
     private ProcessorContext<String, String> context;
     private KeyValueStore<String, byte[]> store;
     private SchemaLookup lookup;
@@ -44,7 +45,7 @@ final class RowEventsProcessor implements Processor<byte[], byte[], String, Stri
     private byte[] fde;
     private boolean checksum = true;
 
-    RowEventsProcessor(DecoderSettings settings, TopicRouter router, java.util.concurrent.atomic.AtomicLong rowChanges) {
+    RowEventsProcessor(DecoderSettings settings, TopicRouter router, AtomicLong rowChanges) {
         this.settings = settings;
         this.router = router;
         this.rowChanges = rowChanges;
@@ -76,7 +77,7 @@ final class RowEventsProcessor implements Processor<byte[], byte[], String, Stri
                     .orElse(-1L) + " of " + settings.binlogTopic() + " has no value: not a binlog topic record");
         }
         if (meta.kind() == RecordKind.CONTROL) {
-            if (value != null && value.length > 4 && (value[4] & 0xff) == EventType.FORMAT_DESCRIPTION) {
+            if (value.length > 4 && (value[4] & 0xff) == EventType.FORMAT_DESCRIPTION) {
                 formatDescription(value);
             }
             return;

@@ -1,12 +1,15 @@
 package io.sluice.decoder;
 
-import io.sluice.model.binlog.Bytes;
+import io.sluice.model.binlog.BinlogEvents;
 import io.sluice.model.binlog.EventHeader;
 import io.sluice.model.binlog.EventType;
 import io.sluice.model.rows.RowChange;
 import io.sluice.model.rows.RowsDecoder;
 import io.sluice.model.rows.RowsDecodingException;
+import io.sluice.model.rows.TableMap;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -15,9 +18,6 @@ import java.util.function.Consumer;
  * event in memory.
  */
 final class TransactionDecoding {
-    /** GTID event body: flags, sid, gno, logical clock type, last_committed, sequence_number. */
-    private static final int GTID_TIMESTAMP_OFFSET = 1 + 16 + 8 + 1 + 8 + 8;
-
     private final WholeEvents framer = new WholeEvents(this::handle);
     private final RowsDecoder rows;
     /** The events inside a compressed transaction carry no checksum of their own (see TransactionPayload). */
@@ -27,6 +27,8 @@ final class TransactionDecoding {
     private final String gtid;
     private final String file;
     private final Consumer<Envelope.Encoded> out;
+    /** The names of each table map of the transaction, worked out once, not once per row. */
+    private final Map<TableMap, ColumnNaming.Names> names = new IdentityHashMap<>();
     private long commitTimeUs = -1;
     private int row;
 
@@ -51,10 +53,6 @@ final class TransactionDecoding {
         }
     }
 
-    int rows() {
-        return row;
-    }
-
     private void handle(byte[] bytes) {
         handle(bytes, checksum, rows);
     }
@@ -63,9 +61,10 @@ final class TransactionDecoding {
         EventHeader header = EventHeader.parse(bytes, 0, bytes.length);
         int bodyEnd = bytes.length - (checksum ? 4 : 0);
         switch (header.type()) {
-            case EventType.GTID, EventType.ANONYMOUS_GTID -> commitTimeUs = commitTime(bytes, bodyEnd, header);
+            case EventType.GTID, EventType.ANONYMOUS_GTID -> commitTimeUs =
+                    BinlogEvents.originalCommitTimestamp(bytes, checksum);
             case EventType.QUERY -> {
-                if (!isBegin(bytes, bodyEnd)) {
+                if (!"BEGIN".equals(BinlogEvents.queryText(bytes, 0, bytes.length, checksum, 6))) {
                     naming.schemaChanged();
                 }
             }
@@ -85,7 +84,8 @@ final class TransactionDecoding {
                             commitTimeUs = header.timestamp() * 1_000_000L;
                         }
                         Envelope.Origin origin = new Envelope.Origin(gtid, file, start, row++, commitTimeUs);
-                        out.accept(Envelope.encode(change, naming.names(change.table()), origin));
+                        ColumnNaming.Names columns = names.computeIfAbsent(change.table(), naming::names);
+                        out.accept(Envelope.encode(change, columns, origin));
                     }
                 } catch (RowsDecodingException e) {
                     throw new DecoderException("cannot decode the " + EventType.name(header.type()) + " event at "
@@ -93,36 +93,6 @@ final class TransactionDecoding {
                 }
             }
         }
-    }
-
-    /**
-     * The transaction's original commit time (MySQL 8.0.1+: {@code original_commit_timestamp} of the GTID event,
-     * in microseconds; it equals {@code immediate_commit_timestamp} unless bit 55 of the latter says it follows);
-     * before 8.0.1, the event's own timestamp in seconds.
-     */
-    private static long commitTime(byte[] bytes, int bodyEnd, EventHeader header) {
-        int p = EventHeader.SIZE + GTID_TIMESTAMP_OFFSET;
-        if (p + 7 > bodyEnd) {
-            return header.timestamp() * 1_000_000L;
-        }
-        long immediate = Bytes.u48(bytes, p) | ((long) (bytes[p + 6] & 0xff) << 48);
-        if ((immediate & (1L << 55)) != 0 && p + 14 <= bodyEnd) {
-            return Bytes.u48(bytes, p + 7) | ((long) (bytes[p + 13] & 0xff) << 48);
-        }
-        return immediate & ((1L << 55) - 1);
-    }
-
-    /** Whether a QUERY event is the {@code BEGIN} of a transaction (anything else may change a schema). */
-    private static boolean isBegin(byte[] bytes, int bodyEnd) {
-        int p = EventHeader.SIZE;
-        if (p + 13 > bodyEnd) {
-            return false;
-        }
-        int dbLength = bytes[p + 8] & 0xff;
-        int statusLength = Bytes.u16(bytes, p + 11);
-        int query = p + 13 + statusLength + dbLength + 1;
-        return bodyEnd - query == 5 && new String(bytes, query, 5, java.nio.charset.StandardCharsets.US_ASCII)
-                .equals("BEGIN");
     }
 
     private String where() {

@@ -90,6 +90,39 @@ public final class BinlogEvents {
         return GtidSet.decode(event, EventHeader.SIZE, end - EventHeader.SIZE);
     }
 
+    /** GTID event post-header: flags, sid, gno, logical clock type code, last_committed, sequence_number. */
+    private static final int GTID_POST_HEADER = 1 + 16 + 8 + 1 + 8 + 8;
+    /** Logical clock type code in a GTID event of MySQL 5.7+ ({@code LOGICAL_TIMESTAMP_TYPECODE}). */
+    private static final int LOGICAL_TIMESTAMP_TYPECODE = 2;
+    private static final int COMMIT_TIMESTAMP_LENGTH = 7;
+    private static final long ORIGINAL_FOLLOWS = 1L << 55;
+
+    /**
+     * The transaction's {@code original_commit_timestamp} in microseconds since the epoch, from a GTID or
+     * ANONYMOUS_GTID event of MySQL 8.0.1+, or -1 when the event has none (older servers). After MySQL's
+     * {@code libbinlogevents/src/control_events.cpp} ({@code Gtid_event::Gtid_event}): the commit timestamps follow
+     * the post-header when the logical clock is there; bit 55 of the immediate one says the original one follows,
+     * else they are equal.
+     */
+    public static long originalCommitTimestamp(byte[] event, boolean crc) {
+        int body = EventHeader.SIZE;
+        int end = event.length - (crc ? Checksums.CRC_LEN : 0);
+        if (end < body + GTID_POST_HEADER + COMMIT_TIMESTAMP_LENGTH
+                || (event[body + 25] & 0xff) != LOGICAL_TIMESTAMP_TYPECODE) {
+            return -1;
+        }
+        int p = body + GTID_POST_HEADER;
+        long immediate = Bytes.u48(event, p) | (long) (event[p + 6] & 0xff) << 48;
+        if ((immediate & ORIGINAL_FOLLOWS) == 0) {
+            return immediate;
+        }
+        p += COMMIT_TIMESTAMP_LENGTH;
+        if (end < p + COMMIT_TIMESTAMP_LENGTH) {
+            return -1;
+        }
+        return Bytes.u48(event, p) | (long) (event[p + 6] & 0xff) << 48;
+    }
+
     /**
      * The statement of a QUERY_EVENT (type 2), or at most {@code max} bytes of it. Post-header: u32 thread id,
      * u32 exec time, u8 db length, u16 error code, u16 status-vars length; then status vars, db, NUL, statement.

@@ -27,14 +27,6 @@ import java.util.function.Consumer;
  * tracks the position to resume from. Knows nothing of Kafka but {@link ConsumerRecord}. Not thread-safe.
  */
 final class RecordAssembler {
-    /** The GTID event's post-header (MySQL 5.7+): flags, SID, GNO, logical clock type, last_committed, seq. */
-    private static final int GTID_POST_HEADER = 1 + 16 + 8 + 1 + 8 + 8;
-    /** Logical clock type code in a GTID event of MySQL 5.7+ ({@code LOGICAL_TIMESTAMP_TYPECODE}). */
-    private static final int LOGICAL_TIMESTAMP_TYPECODE = 2;
-    /** Size of one commit timestamp in a GTID event, and its flag bit "the original timestamp follows". */
-    private static final int COMMIT_TIMESTAMP_LENGTH = 7;
-    private static final long ORIGINAL_FOLLOWS = 1L << 55;
-
     private final String topic;
     private final long maxTransactionBytes;
     private final Consumer<ControlEvent> controlListener;
@@ -250,25 +242,8 @@ final class RecordAssembler {
         if (first.type() != EventType.GTID && first.type() != EventType.ANONYMOUS_GTID) {
             return fallback;
         }
-        byte[] e = first.bytes();
-        int body = EventHeader.SIZE;
-        int end = e.length - (crc ? Checksums.CRC_LEN : 0);
-        // MySQL's libbinlogevents/src/control_events.cpp (Gtid_event::Gtid_event): the commit timestamps follow
-        // the post-header when the logical clock is there; bit 55 of the first says the original one follows
-        if (end < body + GTID_POST_HEADER + COMMIT_TIMESTAMP_LENGTH
-                || (e[body + 25] & 0xff) != LOGICAL_TIMESTAMP_TYPECODE) {
-            return fallback;
-        }
-        int p = body + GTID_POST_HEADER;
-        long immediate = Bytes.u48(e, p) | (long) (e[p + 6] & 0xff) << 48;
-        if ((immediate & ORIGINAL_FOLLOWS) == 0) {
-            return immediate;
-        }
-        p += COMMIT_TIMESTAMP_LENGTH;
-        if (end < p + COMMIT_TIMESTAMP_LENGTH) {
-            return fallback;
-        }
-        return Bytes.u48(e, p) | (long) (e[p + 6] & 0xff) << 48;
+        long original = BinlogEvents.originalCommitTimestamp(first.bytes(), crc);
+        return original < 0 ? fallback : original;
     }
 
     private boolean crc(String file) {
